@@ -1,0 +1,153 @@
+// Dockerfile parsing throughput over the real-world corpus (real/big/bench-files.txt), from memory.
+//
+// BM_dockimg_parse    dockimg::dockerfile::parse into a reused arena, walking every instruction.
+// BM_peer_allocating  a peer written the way BuildKit's Go parser works (one string per line, a
+//                     joined std::string per instruction, regular expressions for continuation and
+//                     word splitting, a vector of strings per instruction), measured in the same run
+//                     so the ratio between the two is meaningful on a noisy machine.
+//
+// Both report bytes per second over the same set of files; the peer does strictly less work (no
+// JSON decoding, heredocs or positions).
+#include <benchmark/benchmark.h>
+
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <dockimg/dockerfile.hpp>
+
+#ifndef DOCKIMG_CORPUS_DIR
+#define DOCKIMG_CORPUS_DIR "../shared/corpus"
+#endif
+
+namespace {
+
+struct corpus {
+  std::vector<std::string> files;
+  std::size_t bytes = 0;
+  std::string error;
+};
+
+const corpus& load() {
+  static const corpus c = [] {
+    corpus out;
+    const std::string dir = std::string(DOCKIMG_CORPUS_DIR) + "/real/";
+    std::ifstream list(dir + "big/bench-files.txt");
+    if (!list) {
+      out.error = "corpus not found at " + dir;
+      return out;
+    }
+    std::string line;
+    while (std::getline(list, line)) {
+      if (line.empty() || line[0] == '#') continue;
+      const auto tab = line.find('\t');
+      std::ifstream in(dir + line.substr(tab + 1), std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      out.bytes += text.size();
+      out.files.push_back(std::move(text));
+    }
+    return out;
+  }();
+  return c;
+}
+
+void BM_dockimg_parse(benchmark::State& state) {
+  const corpus& c = load();
+  if (!c.error.empty()) {
+    state.SkipWithError(c.error.c_str());
+    return;
+  }
+  std::size_t biggest = 0;
+  for (const auto& f : c.files) biggest = std::max(biggest, dockimg::dockerfile::storage_hint(f));
+  std::vector<unsigned char> memory(biggest);
+  std::size_t instructions = 0;
+  for (auto _ : state) {
+    for (const auto& f : c.files) {
+      dockimg::arena storage(memory.data(), memory.size());
+      const auto doc = dockimg::dockerfile::parse(f, storage);
+      for (const auto& ins : doc.instructions()) {
+        instructions += ins.args().size() + ins.flags().size();
+        benchmark::DoNotOptimize(ins.original().data());
+      }
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+  state.counters["files"] = static_cast<double>(c.files.size());
+  benchmark::DoNotOptimize(instructions);
+}
+BENCHMARK(BM_dockimg_parse)->Unit(benchmark::kMillisecond);
+
+// --- the peer --------------------------------------------------------------------------------------
+
+struct peer_node {
+  std::string keyword;
+  std::string original;
+  std::vector<std::string> flags;
+  std::vector<std::string> args;
+};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t\r\n\v\f");
+  if (b == std::string::npos) return {};
+  const auto e = s.find_last_not_of(" \t\r\n\v\f");
+  return s.substr(b, e - b + 1);
+}
+
+std::vector<peer_node> peer_parse(const std::string& text) {
+  static const std::regex continuation(R"(([^\\])\\[ \t]*$|^\\[ \t]*$)");
+  static const std::regex whitespace(R"([\t\v\f\r ]+)");
+  std::vector<peer_node> nodes;
+  std::istringstream in(text);
+  std::string raw;
+  while (std::getline(in, raw)) {
+    std::string line = trim(raw);
+    if (line.empty() || line[0] == '#') continue;
+    std::string joined;
+    bool more = std::regex_search(line, continuation);
+    joined = more ? std::regex_replace(line, continuation, "$1") : line;
+    while (more && std::getline(in, raw)) {
+      std::string t = raw;
+      if (!t.empty() && t.back() == '\r') t.pop_back();
+      const std::string tt = trim(t);
+      if (tt.empty() || tt[0] == '#') continue;
+      more = std::regex_search(t, continuation);
+      joined += more ? std::regex_replace(t, continuation, "$1") : t;
+    }
+    peer_node n;
+    n.original = joined;
+    std::vector<std::string> parts(std::sregex_token_iterator(joined.begin(), joined.end(), whitespace, -1),
+                                   std::sregex_token_iterator());
+    if (parts.empty()) continue;
+    n.keyword = parts[0];
+    std::size_t i = 1;
+    while (i < parts.size() && parts[i].rfind("--", 0) == 0) n.flags.push_back(parts[i++]);
+    for (; i < parts.size(); ++i) n.args.push_back(parts[i]);
+    nodes.push_back(std::move(n));
+  }
+  return nodes;
+}
+
+void BM_peer_allocating(benchmark::State& state) {
+  const corpus& c = load();
+  if (!c.error.empty()) {
+    state.SkipWithError(c.error.c_str());
+    return;
+  }
+  std::size_t instructions = 0;
+  for (auto _ : state) {
+    for (const auto& f : c.files) {
+      const auto nodes = peer_parse(f);
+      for (const auto& n : nodes) instructions += n.args.size() + n.flags.size();
+    }
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * c.bytes));
+  benchmark::DoNotOptimize(instructions);
+}
+BENCHMARK(BM_peer_allocating)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+

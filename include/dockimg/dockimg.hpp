@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: Apache-2.0
+/// @file dockimg.hpp
+/// @brief The umbrella header: includes every public header of dockimg.
+#ifndef DOCKIMG_DOCKIMG_HPP
+#define DOCKIMG_DOCKIMG_HPP
+
+#include "arena.hpp"
+#include "config.hpp"
+#include "dockerfile.hpp"
+#include "shell.hpp"
+#include "source.hpp"
+#include "version.hpp"
+
+#endif  // DOCKIMG_DOCKIMG_HPP
