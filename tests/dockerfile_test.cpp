@@ -85,6 +85,7 @@ TEST_CASE("continuation lines: the joined text maps back to the source") {
   const auto w = copy.warning();
   CHECK(w.code == df::errc::empty_continuation_line);
   CHECK(w.start_line == 6);
+  CHECK(loc.locate(w.range.begin).line == 5);
   CHECK(df::message(w) == "Empty continuation line found in: COPY --chown=1:1   src   /dst");
 }
 

@@ -1153,7 +1153,7 @@ TEST_CASE("go_json: hostile input") {
   std::size_t compared = 0;
   std::size_t value_compared = 0;
   std::size_t members_found = 0;
-  constexpr int iterations = 400000;
+  constexpr int iterations = 300000;
   std::string text;
   for (int it = 0; it < iterations; ++it) {
     if (it % 2 == 0) {
@@ -1229,7 +1229,8 @@ TEST_CASE("go_json: hostile input") {
     // (Go accepts invalid UTF-8 in strings), no NUL byte (nlohmann takes it for the end of input) and
     // no surrogate escapes (nlohmann rejects lone ones).
     if (!valid_utf8(text) || text.find('\0') != std::string::npos) continue;
-    const bool accepted = nlohmann::json::accept(text);
+    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
+    const bool accepted = !doc.is_discarded();
     if (st == json_array_status::not_json) {
       CAPTURE(text);
       REQUIRE(!accepted);
@@ -1239,7 +1240,6 @@ TEST_CASE("go_json: hostile input") {
     CAPTURE(text);
     REQUIRE(accepted);
     ++compared;
-    const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
     REQUIRE(doc.is_array());
     bool all_strings = true;
     for (const auto& v : doc) all_strings = all_strings && v.is_string();

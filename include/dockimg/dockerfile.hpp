@@ -291,6 +291,7 @@ class instruction {
   /// True when empty continuation lines were skipped inside this instruction (BuildKit warns).
   [[nodiscard]] constexpr bool has_empty_continuation() const noexcept { return warning_line_ != 0; }
   /// The `empty_continuation_line` warning for this instruction (code `ok` when there is none).
+  /// Its lines are BuildKit's (the instruction's last line); its range is the first empty line.
   [[nodiscard]] constexpr diagnostic warning() const noexcept {
     diagnostic d;
     if (warning_line_ == 0) return d;
@@ -298,7 +299,7 @@ class instruction {
     d.level = severity::warning;
     d.start_line = warning_line_;
     d.end_line = warning_line_;
-    d.range = {range_.begin, range_.begin};
+    d.range = {warning_offset_, warning_offset_};
     d.detail = original_;
     return d;
   }
@@ -341,6 +342,7 @@ class instruction {
   std::uint32_t start_line_ = 0;
   std::uint32_t end_line_ = 0;
   std::uint32_t warning_line_ = 0;
+  std::uint32_t warning_offset_ = 0;
   source_range range_;
   source_range name_range_;
   dockerfile::keyword kind_ = keyword::unknown;

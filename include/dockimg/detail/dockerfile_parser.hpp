@@ -599,6 +599,7 @@ struct detail_parser_access {
     size_t np = 1;
     size_t total = first.size();
     bool has_empty = false;
+    std::uint32_t empty_at = 0;
     phys_line c;
     while (!eol && next_line(c)) {
       const string_view craw = text(c);
@@ -606,6 +607,7 @@ struct detail_parser_access {
       ++current_line;
       if (detail_text::is_comment(craw)) continue;
       if (detail_text::space_prefix(t) == t.size()) {
+        if (!has_empty) empty_at = static_cast<std::uint32_t>(c.begin);
         has_empty = true;
         continue;
       }
@@ -642,6 +644,7 @@ struct detail_parser_access {
     node->pieces_ = pc;
     node->n_pieces_ = static_cast<std::uint32_t>(np);
     node->warning_line_ = warn_line;
+    node->warning_offset_ = empty_at;
     if (warn_line != 0) ++doc.n_warnings_;
     node->start_line_ = start_line;
 
