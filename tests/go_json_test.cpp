@@ -2,18 +2,16 @@
 // Tests of detail/go_json.hpp: BuildKit's exec-form decision (Go's json.Unmarshal into []any).
 #include <doctest/doctest.h>
 
-#include <dockimg/detail/go_json.hpp>
-
-#include <nlohmann/json.hpp>
-
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <dockimg/detail/go_json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <set>
 #include <sstream>
@@ -35,7 +33,6 @@ using dd::json_array_status;
 using namespace std::string_literals;
 using namespace std::string_view_literals;
 
-
 // The outcome of one call with buffers of the documented bounds.
 struct result {
   json_array_status status = json_array_status::not_json;
@@ -43,8 +40,8 @@ struct result {
   std::vector<std::pair<std::uint32_t, std::uint32_t>> raw;
 };
 
-// Calls parse_json_string_array with bound-sized buffers (plus guard bytes that must stay intact) and
-// checks the invariants every successful result has.
+// Calls parse_json_string_array with bound-sized buffers (plus guard bytes that must stay intact)
+// and checks the invariants every successful result has.
 result run(std::string_view text) {
   const std::size_t buf_size = dd::json_buffer_bound(text);
   const std::size_t max_out = dd::json_count_bound(text);
@@ -72,8 +69,8 @@ result run(std::string_view text) {
     const std::string_view raw = text.substr(s.raw_begin + 1, s.raw_end - s.raw_begin - 2);
     // A value is either the raw content itself, or lives in the caller's buffer.
     const bool in_text = s.value.data() == raw.data() && s.value.size() == raw.size();
-    const bool in_buf = s.value.data() >= buf.data() &&
-                        s.value.data() + s.value.size() <= buf.data() + buf_size;
+    const bool in_buf =
+        s.value.data() >= buf.data() && s.value.data() + s.value.size() <= buf.data() + buf_size;
     REQUIRE((in_text || in_buf));
     if (in_text) REQUIRE(raw.find('\\') == std::string_view::npos);
     r.values.emplace_back(s.value);
@@ -142,9 +139,9 @@ void check_values(std::string_view text, const std::vector<std::string>& expecte
 
 }  // namespace
 
-// ---------------------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------------------
 // Corpus
-// ---------------------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------------------
 
 TEST_CASE("go_json: BuildKit parse_json records") {
   std::filesystem::path dir;
@@ -173,7 +170,8 @@ TEST_CASE("go_json: BuildKit parse_json records") {
         for (const auto& v : want["values"]) values.push_back(v.get<std::string>());
         CHECK(r.values == values);
       } else if (want.contains("error")) {
-        CHECK(want["error"] == "when using JSON array syntax, arrays must be comprised of strings only");
+        CHECK(want["error"] ==
+              "when using JSON array syntax, arrays must be comprised of strings only");
         CHECK(r.status == json_array_status::not_string_array);
       } else {
         CHECK(r.status == json_array_status::not_json);  // shell form
@@ -193,10 +191,12 @@ TEST_CASE("go_json: JSONTestSuite") {
   // i_ files (implementation-defined): what Go's json.Unmarshal into []any does, after BuildKit's
   // TrimLeftFunc(unicode.IsSpace) and its `[` prefix check. For ok, the hex of the decoded values.
   const std::map<std::string, std::pair<json_array_status, std::string>> go_i_verdicts = {
-      // Numbers: only ParseFloat overflow (±Inf) is an error; underflow to 0 and huge integers are fine.
-      {"i_number_double_huge_neg_exp.json", {json_array_status::not_string_array, ""}},  // 123.456e-789
-      {"i_number_huge_exp.json", {json_array_status::not_json, ""}},           // 0.4e00669999…: overflow
-      {"i_number_neg_int_huge_exp.json", {json_array_status::not_json, ""}},   // -1e+9999
+      // Numbers: only ParseFloat overflow (±Inf) is an error; underflow to 0 and huge integers are
+      // fine.
+      {"i_number_double_huge_neg_exp.json",
+       {json_array_status::not_string_array, ""}},                    // 123.456e-789
+      {"i_number_huge_exp.json", {json_array_status::not_json, ""}},  // 0.4e00669999…: overflow
+      {"i_number_neg_int_huge_exp.json", {json_array_status::not_json, ""}},     // -1e+9999
       {"i_number_pos_double_huge_exp.json", {json_array_status::not_json, ""}},  // 1.5e+9999
       {"i_number_real_neg_overflow.json", {json_array_status::not_json, ""}},    // -123123e100000
       {"i_number_real_pos_overflow.json", {json_array_status::not_json, ""}},    // 123123e100000
@@ -212,7 +212,8 @@ TEST_CASE("go_json: JSONTestSuite") {
       {"i_string_1st_valid_surrogate_2nd_invalid.json", {json_array_status::ok, "efbfbde188b4"}},
       {"i_string_incomplete_surrogate_and_escape_valid.json", {json_array_status::ok, "efbfbd0a"}},
       {"i_string_incomplete_surrogate_pair.json", {json_array_status::ok, "efbfbd61"}},
-      {"i_string_incomplete_surrogates_escape_valid.json", {json_array_status::ok, "efbfbdefbfbd0a"}},
+      {"i_string_incomplete_surrogates_escape_valid.json",
+       {json_array_status::ok, "efbfbdefbfbd0a"}},
       {"i_string_invalid_lonely_surrogate.json", {json_array_status::ok, "efbfbd"}},
       {"i_string_invalid_surrogate.json", {json_array_status::ok, "efbfbd616263"}},
       {"i_string_inverted_surrogates_U+1D11E.json", {json_array_status::ok, "efbfbdefbfbd"}},
@@ -237,9 +238,9 @@ TEST_CASE("go_json: JSONTestSuite") {
       // 500 < 10000 levels: valid, but the element is an array.
       {"i_structure_500_nested_arrays.json", {json_array_status::not_string_array, ""}},
   };
-  // n_ files that Go's semantics make us accept: none. Every n_ file of the suite fails Go's scanner
-  // (its only leniency, invalid UTF-8 inside strings, is exercised by i_ files only), or does not start
-  // with `[` after trimming.
+  // n_ files that Go's semantics make us accept: none. Every n_ file of the suite fails Go's
+  // scanner (its only leniency, invalid UTF-8 inside strings, is exercised by i_ files only), or
+  // does not start with `[` after trimming.
   const std::set<std::string> go_accepted_n_files = {};
 
   int y_arrays = 0;
@@ -270,7 +271,8 @@ TEST_CASE("go_json: JSONTestSuite") {
         }
         values.push_back(v.get<std::string>());
       }
-      CHECK(r.status == (all_strings ? json_array_status::ok : json_array_status::not_string_array));
+      CHECK(r.status ==
+            (all_strings ? json_array_status::ok : json_array_status::not_string_array));
       if (all_strings) {
         CHECK(r.values == values);
         ++y_compared;
@@ -296,16 +298,17 @@ TEST_CASE("go_json: JSONTestSuite") {
       }
     }
   }
-  MESSAGE("y_ arrays: " << y_arrays << " (values compared: " << y_compared << "), n_ files: " << n_files
-                        << " (starting with '[': " << n_bracket << "), i_ files: " << i_files);
+  MESSAGE("y_ arrays: " << y_arrays << " (values compared: " << y_compared
+                        << "), n_ files: " << n_files << " (starting with '[': " << n_bracket
+                        << "), i_ files: " << i_files);
   CHECK(i_files == static_cast<int>(go_i_verdicts.size()));
   CHECK(y_arrays > 0);
   CHECK(n_bracket > 0);
 }
 
-// ---------------------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------------------
 // Rules
-// ---------------------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------------------
 
 TEST_CASE("go_json: probes of the BuildKit corpus (argument text)") {
   check_values("[]", {});
@@ -326,7 +329,11 @@ TEST_CASE("go_json: probes of the BuildKit corpus (argument text)") {
   CHECK(status_of("[\"a\tb\"]") == json_array_status::not_json);
   CHECK(status_of(R"([ "a" ] # c)") == json_array_status::not_json);
   check_values(R"([ "a" , "b" ])", {"a", "b"});
-  check_values("[\"a\xFF" "b\"]", {"a\xEF\xBF\xBD" "b"});
+  check_values(
+      "[\"a\xFF"
+      "b\"]",
+      {"a\xEF\xBF\xBD"
+       "b"});
   check_values("[\"a\", \n  \"b\"]", {"a", "b"});
   check_values(R"([""])", {""});
   check_values(R"(["a b", "c"])", {"a b", "c"});
@@ -346,35 +353,75 @@ TEST_CASE("go_json: grammar and whitespace") {
   CHECK(status_of(" []") == json_array_status::not_json);
   CHECK(status_of("\"a\"") == json_array_status::not_json);
   CHECK(status_of("{}") == json_array_status::not_json);
-  for (const char* bad :
-       {"[", "[\"a\"", "[\"a\",", "[,]", "[,\"a\"]", "[\"a\",,\"b\"]", "[\"a\"\"b\"]", "['a']", "[]]", "[] []",
-        "[][]", "[\"a\"] \"b\"", "[\"a\"],", "[\"a\" ,]", "[\"a\":\"b\"]", "[{\"a\"}]", "[{\"a\":}]",
-        "[{1:2}]", "[{\"a\":1,}]", "[{\"a\" 1}]", "[{,}]", "[{\"a\":1 \"b\":2}]", "[{\"a\"::1}]", "[{]",
-        "[}", "[{\"a\":1]", "[[}]", "[tru]", "[True]", "[nul]", "[NULL]", "[truex]", "[true1]", "[fals]",
-        "[nan]", "[NaN]", "[Infinity]", "[-Infinity]", "[undefined]", "[a]", "[\"a\"]\"", "[/**/]",
-        "[\"a\"]//", "[\"\\", "[\"\\\"]", "[\"a]"}) {
+  for (const char* bad : {"[",
+                          "[\"a\"",
+                          "[\"a\",",
+                          "[,]",
+                          "[,\"a\"]",
+                          "[\"a\",,\"b\"]",
+                          "[\"a\"\"b\"]",
+                          "['a']",
+                          "[]]",
+                          "[] []",
+                          "[][]",
+                          "[\"a\"] \"b\"",
+                          "[\"a\"],",
+                          "[\"a\" ,]",
+                          "[\"a\":\"b\"]",
+                          "[{\"a\"}]",
+                          "[{\"a\":}]",
+                          "[{1:2}]",
+                          "[{\"a\":1,}]",
+                          "[{\"a\" 1}]",
+                          "[{,}]",
+                          "[{\"a\":1 \"b\":2}]",
+                          "[{\"a\"::1}]",
+                          "[{]",
+                          "[}",
+                          "[{\"a\":1]",
+                          "[[}]",
+                          "[tru]",
+                          "[True]",
+                          "[nul]",
+                          "[NULL]",
+                          "[truex]",
+                          "[true1]",
+                          "[fals]",
+                          "[nan]",
+                          "[NaN]",
+                          "[Infinity]",
+                          "[-Infinity]",
+                          "[undefined]",
+                          "[a]",
+                          "[\"a\"]\"",
+                          "[/**/]",
+                          "[\"a\"]//",
+                          "[\"\\",
+                          "[\"\\\"]",
+                          "[\"a]"}) {
     CAPTURE(bad);
     CHECK(status_of(bad) == json_array_status::not_json);
   }
   for (const char* non_string :
        {"[0]", "[-0]", "[1]", "[true]", "[false]", "[null]", "[{}]", "[[]]", "[ {} ]", "[\"a\",{}]",
-        "[{\"a\":[1,{\"b\":null}],\"c\":\"d\"}]", "[\"a\",[\"b\"],\"c\"]", "[{\"\":\"\"}]", "[\"a\" , true]",
-        "[\"x\", -1.5e-3]"}) {
+        "[{\"a\":[1,{\"b\":null}],\"c\":\"d\"}]", "[\"a\",[\"b\"],\"c\"]", "[{\"\":\"\"}]",
+        "[\"a\" , true]", "[\"x\", -1.5e-3]"}) {
     CAPTURE(non_string);
     CHECK(status_of(non_string) == json_array_status::not_string_array);
   }
 }
 
 TEST_CASE("go_json: number grammar") {
-  for (const char* ok : {"0", "-0", "1", "-1", "10", "0.0", "0.5", "-0.5", "1.25", "1e5", "1E5", "1e+5",
-                         "1e-5", "1.5E-05", "0e0", "-0e-0", "123456789012345678901234567890"}) {
+  for (const char* ok :
+       {"0", "-0", "1", "-1", "10", "0.0", "0.5", "-0.5", "1.25", "1e5", "1E5", "1e+5", "1e-5",
+        "1.5E-05", "0e0", "-0e-0", "123456789012345678901234567890"}) {
     CAPTURE(ok);
     CHECK(status_of("[" + std::string(ok) + "]") == json_array_status::not_string_array);
     CHECK(status_of("[\"a\"," + std::string(ok) + "]") == json_array_status::not_string_array);
   }
-  for (const char* bad : {"01", "-01", "00", "1.", "-", "--1", "+1", ".1", "-.1", "1.e5", "1e", "1e+",
-                          "1e-", "1ee5", "1e5.0", "1.2.3", "0x1", "0X1", "1_000", "- 1", "1 2", "0.e1",
-                          "1E", "\xEF\xBC\x91"}) {
+  for (const char* bad : {"01",  "-01",  "00",    "1.",  "-",   "--1",  "+1",    ".1",
+                          "-.1", "1.e5", "1e",    "1e+", "1e-", "1ee5", "1e5.0", "1.2.3",
+                          "0x1", "0X1",  "1_000", "- 1", "1 2", "0.e1", "1E",    "\xEF\xBC\x91"}) {
     CAPTURE(bad);
     CHECK(status_of("[" + std::string(bad) + "]") == json_array_status::not_json);
   }
@@ -382,7 +429,8 @@ TEST_CASE("go_json: number grammar") {
 
 TEST_CASE("go_json: escapes and control characters") {
   check_values(R"(["\" \\ \/ \b \f \n \r \t \u0000"])", {"\" \\ / \b \f \n \r \t "s + '\0'});
-  check_values(R"(["\u0041\u00e9\u20AC\uFFFF\uffFd"])", {"A\xC3\xA9\xE2\x82\xAC\xEF\xBF\xBF\xEF\xBF\xBD"});
+  check_values(R"(["\u0041\u00e9\u20AC\uFFFF\uffFd"])",
+               {"A\xC3\xA9\xE2\x82\xAC\xEF\xBF\xBF\xEF\xBF\xBD"});
   check_values(R"(["a\u0009b"])", {"a\tb"});
   check_values("[\"\x7F\"]", {"\x7F"});
   for (const char* bad : {R"(["\w"])", R"(["\'"])", R"(["\x41"])", R"(["\u12"])", R"(["\u12G4"])",
@@ -437,12 +485,14 @@ TEST_CASE("go_json: invalid UTF-8 becomes U+FFFD byte by byte") {
   check_values("[\"\xF8\x88\x80\x80\x80\"]", {r + r + r + r + r});
   check_values("[\"a\xE9z\", \"ok\xC3\xA9\"]", {"a" + r + "z", "ok\xC3\xA9"});
   check_values("[\"\xE2\x82\\n\"]", {r + r + "\n"});
-  // Valid UTF-8, including U+FFFD itself and 4-byte sequences, is kept as is (a view into the text).
+  // Valid UTF-8, including U+FFFD itself and 4-byte sequences, is kept as is (a view into the
+  // text).
   const std::string text = "[\"\xC3\xA9\xEF\xBF\xBD\xF0\x9F\x98\x80\"]";
   char buf[64];
   dd::json_string out[2];
   std::size_t count = 0;
-  REQUIRE(dd::parse_json_string_array(text, buf, sizeof buf, out, 2, count) == json_array_status::ok);
+  REQUIRE(dd::parse_json_string_array(text, buf, sizeof buf, out, 2, count) ==
+          json_array_status::ok);
   REQUIRE(count == 1);
   CHECK(out[0].value.data() == text.data() + 2);
   CHECK(out[0].value == "\xC3\xA9\xEF\xBF\xBD\xF0\x9F\x98\x80");
@@ -493,7 +543,7 @@ TEST_CASE("go_json: float64 overflow boundary") {
   // Long mantissas, over 800 digits, just below and at the boundary.
   in_range(C_minus_1 + repeat("9", 400) + "e-400");
   overflow(C + repeat("0", 400) + "e-400");
-  overflow(C + repeat("0", 491) + "e-491");  // 800 digits: still exact
+  overflow(C + repeat("0", 491) + "e-491");                  // 800 digits: still exact
   overflow(C.substr(0, 300) + repeat("9", 1000) + "e-491");  // dp = 800 - 491 = 309, digits above C
   in_range("1" + repeat("0", 308));
   overflow("1" + repeat("0", 309));
@@ -540,7 +590,10 @@ TEST_CASE("go_json: overflow decision agrees with a correctly rounding strtod") 
       if (mant[pos] > '9') mant[pos] = '9';
       if (mant[pos] < '0') mant[pos] = '0';
     }
-    if (pick(2) == 0) mant += std::string(pick(40), "09"[pick(2)]);
+    if (pick(2) == 0) {
+      const std::size_t len = pick(40);  // separate statements: a fixed order of random draws
+      mant += std::string(len, "09"[pick(2)]);
+    }
     if (pick(3) == 0) mant += std::to_string(rng());
     if (mant[0] == '0') mant[0] = '1';
     // Place the point anywhere (or nowhere) and pick the exponent that puts the value near 2^1024.
@@ -579,8 +632,8 @@ TEST_CASE("go_json: ParseFloat's exact-path quirks (Go accepts some mathematical
     CHECK(dd::go_json::float64_overflows(num));
     CHECK(status_of("[" + num + "]") == json_array_status::not_json);
   };
-  // strconv's decimal keeps 800 digits, and with more than 800 digits before the point it places the
-  // point after the 800th: 1 followed by 1000 zeros times 10^-600 is read as ~1e199, not 1e400.
+  // strconv's decimal keeps 800 digits, and with more than 800 digits before the point it places
+  // the point after the 800th: 1 followed by 1000 zeros times 10^-600 is read as ~1e199, not 1e400.
   in_range("1" + repeat("0", 1000) + "e-600");
   in_range("1" + repeat("0", 1000) + ".5e-600");
   in_range(C + repeat("0", 2000) + "e-2000");   // truly 2^1024 - 2^970, read as ~1e-1200
@@ -656,7 +709,8 @@ TEST_CASE("go_json: raw offsets, views and buffer placement") {
   char buf[64] = {};
   dd::json_string out[8];
   std::size_t count = 0;
-  REQUIRE(dd::parse_json_string_array(text, buf, sizeof buf, out, 8, count) == json_array_status::ok);
+  REQUIRE(dd::parse_json_string_array(text, buf, sizeof buf, out, 8, count) ==
+          json_array_status::ok);
   REQUIRE(count == 4);
   CHECK(out[0].raw_begin == 2);
   CHECK(out[0].raw_end == 5);
@@ -715,8 +769,8 @@ TEST_CASE("go_json: no_space") {
   for (char& c : guarded) c = '#';
   dd::json_string outs[3] = {{"g0", 0, 0}, {"g1", 0, 0}, {"g2", 0, 0}};
   std::size_t n = 0;
-  CHECK(dd::parse_json_string_array("[\"\\n\\n\\n\\n\",\"\xFF\xFF\",\"x\",\"y\"]", guarded, 4, outs, 1, n) ==
-        json_array_status::no_space);
+  CHECK(dd::parse_json_string_array("[\"\\n\\n\\n\\n\",\"\xFF\xFF\",\"x\",\"y\"]", guarded, 4, outs,
+                                    1, n) == json_array_status::no_space);
   CHECK(n == 4);
   for (std::size_t k = 4; k < 8; ++k) CHECK(guarded[k] == '#');
   CHECK(outs[1].value == "g1");
@@ -724,7 +778,8 @@ TEST_CASE("go_json: no_space") {
   // Null buffers are fine when nothing is needed.
   std::size_t m = 0;
   CHECK(dd::parse_json_string_array("[]", nullptr, 0, nullptr, 0, m) == json_array_status::ok);
-  CHECK(dd::parse_json_string_array("[\"a\"]", nullptr, 0, nullptr, 0, m) == json_array_status::no_space);
+  CHECK(dd::parse_json_string_array("[\"a\"]", nullptr, 0, nullptr, 0, m) ==
+        json_array_status::no_space);
   CHECK(dd::parse_json_string_array("[1]", nullptr, 0, nullptr, 0, m) ==
         json_array_status::not_string_array);
 }
@@ -762,7 +817,8 @@ TEST_CASE("go_json: object member lookup (DetectSyntax's JSON form)") {
     if (st != json_member_status::found) CHECK(v.empty());
     return std::make_pair(st, std::string(v));
   };
-  const auto found = [&](std::string_view text, std::string_view want, std::string_view name = "syntax") {
+  const auto found = [&](std::string_view text, std::string_view want,
+                         std::string_view name = "syntax") {
     CAPTURE(text);
     const auto r = find(text, name);
     CHECK(r.first == json_member_status::found);
@@ -780,11 +836,11 @@ TEST_CASE("go_json: object member lookup (DetectSyntax's JSON form)") {
   found(" \n\t{ \"syntax\" : \"x\" } \r\n", "x");
   absent("{\"syntax\":\"x\"}\v");
   // Not an object, or not a string value.
-  for (const char* text : {"", "null", "[{\"syntax\":\"a\"}]", "\"syntax\"", "1", "true", "{}",
-                           R"({"syntax": 1})", R"({"syntax": null})", R"({"syntax": ["x"]})",
-                           R"({"syntax": {"syntax": "x"}})", R"({"Syntax": "x"})", R"({"syntax ": "x"})",
-                           R"({"x": {"syntax": "a"}})", R"({"x": ["syntax", "a"]})",
-                           R"({"x": "syntax", "y": "a"})", R"({"syntax\u0000": "a"})"}) {
+  for (const char* text :
+       {"", "null", "[{\"syntax\":\"a\"}]", "\"syntax\"", "1", "true", "{}", R"({"syntax": 1})",
+        R"({"syntax": null})", R"({"syntax": ["x"]})", R"({"syntax": {"syntax": "x"}})",
+        R"({"Syntax": "x"})", R"({"syntax ": "x"})", R"({"x": {"syntax": "a"}})",
+        R"({"x": ["syntax", "a"]})", R"({"x": "syntax", "y": "a"})", R"({"syntax\u0000": "a"})"}) {
     absent(text);
   }
   // The last duplicate wins, as in a Go map; nested keys do not count.
@@ -835,7 +891,8 @@ constexpr bool constexpr_decodes(std::string_view text, std::string_view want) {
   char buf[32] = {};
   dd::json_string out[4] = {};
   std::size_t count = 0;
-  return dd::parse_json_string_array(text, buf, sizeof buf, out, 4, count) == json_array_status::ok &&
+  return dd::parse_json_string_array(text, buf, sizeof buf, out, 4, count) ==
+             json_array_status::ok &&
          count == 1 && out[0].value == want;
 }
 static_assert(constexpr_status("[\"a\"]") == json_array_status::ok);
@@ -917,9 +974,9 @@ TEST_CASE("go_json: zero allocations") {
   CHECK(members == 3);
 }
 
-// ---------------------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------------------
 // Hostile input
-// ---------------------------------------------------------------------------------------------------
+// ------------------------------------------------------------------------------------------------
 
 namespace {
 bool valid_utf8(std::string_view s) {
@@ -964,7 +1021,8 @@ class json_generator {
     return out_;
   }
 
-  // An object whose keys are often "a" (also escaped, or with a different case), for member lookups.
+  // An object whose keys are often "a" (also escaped, or with a different case), for member
+  // lookups.
   std::string object_document() {
     static const char* const keys[] = {"a", "a", "b", "\\u0061", "A", "a ", "\\u0061\\u0000"};
     out_ = "{";
@@ -1040,9 +1098,30 @@ class json_generator {
 
   void string() {
     static const char* const pieces[] = {
-        "a",      "Z",      " ",        "~",      "\x7F",  "\\\"", "\\\\", "\\/",   "\\b",
-        "\\f",  "\\n",  "\\r",    "\\t",  "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80",
-        "\xEF\xBF\xBD", "\\u0000", "\\u00e9", "\\u20AC", "\\uFFFF", "\\ud83d\\ude00", "'", "/",
+        "a",
+        "Z",
+        " ",
+        "~",
+        "\x7F",
+        "\\\"",
+        "\\\\",
+        "\\/",
+        "\\b",
+        "\\f",
+        "\\n",
+        "\\r",
+        "\\t",
+        "\xC3\xA9",
+        "\xE2\x82\xAC",
+        "\xF0\x9F\x98\x80",
+        "\xEF\xBF\xBD",
+        "\\u0000",
+        "\\u00e9",
+        "\\u20AC",
+        "\\uFFFF",
+        "\\ud83d\\ude00",
+        "'",
+        "/",
     };
     out_ += '"';
     const std::size_t n = pick(6);
@@ -1067,7 +1146,8 @@ class json_generator {
   void number() {
     if (pick(2) == 0) out_ += '-';
     if (pick(4) == 0) {
-      // Near the overflow threshold: a prefix of 2^1024 - 2^970, perturbed, with a matching exponent.
+      // Near the overflow threshold: a prefix of 2^1024 - 2^970, perturbed, with a matching
+      // exponent.
       const std::string& c = C;
       const std::size_t len = 1 + pick(40);
       std::string mant = c.substr(0, len);
@@ -1076,7 +1156,10 @@ class json_generator {
         mant[pos] = static_cast<char>('0' + pick(10));
         if (mant[0] == '0') mant[0] = '1';
       }
-      if (pick(2) == 0) mant += std::string(pick(4), "09"[pick(2)]);
+      if (pick(2) == 0) {
+        const std::size_t extra = pick(4);  // separate statements: a fixed order of random draws
+        mant += std::string(extra, "09"[pick(2)]);
+      }
       out_ += mant.substr(0, 1);
       if (mant.size() > 1) out_ += "." + mant.substr(1);
       out_ += pick(2) == 0 ? "e" : "E+";
@@ -1105,7 +1188,8 @@ class json_generator {
 };
 
 void mutate(std::string& text, std::mt19937_64& rng) {
-  static const char alphabet[] = "[]{},:\"\\u0123456789abcdefABCDEF.-+eEtrufalsn \t\n\r\x01\x7F\xC3\xA9\xFF'";
+  static const char alphabet[] =
+      "[]{},:\"\\u0123456789abcdefABCDEF.-+eEtrufalsn \t\n\r\x01\x7F\xC3\xA9\xFF'";
   const std::size_t edits = 1 + rng() % 3;
   for (std::size_t k = 0; k < edits && text.size() > 1; ++k) {
     const std::size_t pos = 1 + rng() % (text.size() - 1);
@@ -1133,13 +1217,64 @@ void mutate(std::string& text, std::mt19937_64& rng) {
 
 TEST_CASE("go_json: hostile input") {
   static const std::string_view tokens[] = {
-      "[",    "]",     "{",      "}",        ",",       ":",       "\"",      "\"a\"",     "\"\\",
-      "\\",   "\\u",   "\\uD83D", "\\uDE00", "\\ud800", "\\n",     "\\\"",    "\\w",       "u",
-      "00",   "0",     "1",      "9",        "-",       "+",       ".",       "e",         "E",
-      "1e999", "1e-999", "1.5", "true",     "false",   "null",    "tru",     " ",         "\t",
-      "\n",   "\r",    "\v",     "\x01",     "\x7F",    "\xFF",    "\xC3",    "\xC3\xA9",  "\xE2\x82",
-      "\xF0\x9F\x98\x80", "\xED\xA0\x80", "\0"sv, "x",   "[\"a\",", "{\"k\":", "\"k\":",   "]]",
-      "[[",   "1e309", "2e308",  "0e99999",  "\xEF\xBB\xBF",
+      "[",
+      "]",
+      "{",
+      "}",
+      ",",
+      ":",
+      "\"",
+      "\"a\"",
+      "\"\\",
+      "\\",
+      "\\u",
+      "\\uD83D",
+      "\\uDE00",
+      "\\ud800",
+      "\\n",
+      "\\\"",
+      "\\w",
+      "u",
+      "00",
+      "0",
+      "1",
+      "9",
+      "-",
+      "+",
+      ".",
+      "e",
+      "E",
+      "1e999",
+      "1e-999",
+      "1.5",
+      "true",
+      "false",
+      "null",
+      "tru",
+      " ",
+      "\t",
+      "\n",
+      "\r",
+      "\v",
+      "\x01",
+      "\x7F",
+      "\xFF",
+      "\xC3",
+      "\xC3\xA9",
+      "\xE2\x82",
+      "\xF0\x9F\x98\x80",
+      "\xED\xA0\x80",
+      "\0"sv,
+      "x",
+      "[\"a\",",
+      "{\"k\":",
+      "\"k\":",
+      "]]",
+      "[[",
+      "1e309",
+      "2e308",
+      "0e99999",
+      "\xEF\xBB\xBF",
   };
   constexpr std::size_t n_tokens = sizeof tokens / sizeof tokens[0];
   std::mt19937_64 rng(0x60d0c0ffee);
@@ -1194,8 +1329,8 @@ TEST_CASE("go_json: hostile input") {
       REQUIRE(small == st);
     }
 
-    // The object-member lookup on the same bytes: as a member value before the one looked up, and with
-    // the opening bracket turned into a brace.
+    // The object-member lookup on the same bytes: as a member value before the one looked up, and
+    // with the opening bracket turned into a brace.
     {
       std::string_view v;
       const std::string wrapped = "{\"b\":" + text + ",\"a\":\"last\"}";
@@ -1216,9 +1351,11 @@ TEST_CASE("go_json: hostile input") {
           dd::find_json_object_string_member(braced, "a", member_buf.data(), member_buf.size(), v);
       REQUIRE(bs != dd::json_member_status::no_space);
       members_found += bs == dd::json_member_status::found ? 1 : 0;
-      if (valid_utf8(braced) && braced.find('\0') == std::string::npos && !has_surrogate_escape(braced)) {
+      if (valid_utf8(braced) && braced.find('\0') == std::string::npos &&
+          !has_surrogate_escape(braced)) {
         const nlohmann::json doc = nlohmann::json::parse(braced, nullptr, false);
-        const bool has = !doc.is_discarded() && doc.is_object() && doc.contains("a") && doc["a"].is_string();
+        const bool has =
+            !doc.is_discarded() && doc.is_object() && doc.contains("a") && doc["a"].is_string();
         CAPTURE(braced);
         REQUIRE((bs == dd::json_member_status::found) == has);
         if (has) REQUIRE(doc["a"].get<std::string>() == v);
@@ -1226,8 +1363,8 @@ TEST_CASE("go_json: hostile input") {
     }
 
     // Differential check against nlohmann::json where both define the same language: valid UTF-8
-    // (Go accepts invalid UTF-8 in strings), no NUL byte (nlohmann takes it for the end of input) and
-    // no surrogate escapes (nlohmann rejects lone ones).
+    // (Go accepts invalid UTF-8 in strings), no NUL byte (nlohmann takes it for the end of input)
+    // and no surrogate escapes (nlohmann rejects lone ones).
     if (!valid_utf8(text) || text.find('\0') != std::string::npos) continue;
     const nlohmann::json doc = nlohmann::json::parse(text, nullptr, false);
     const bool accepted = !doc.is_discarded();
@@ -1251,8 +1388,9 @@ TEST_CASE("go_json: hostile input") {
     }
   }
   MESSAGE("hostile: " << iterations << " inputs; ok " << counts[0] << ", not_json " << counts[1]
-                      << ", not_string_array " << counts[2] << "; compared with nlohmann " << compared
-                      << " (values " << value_compared << "); object members found " << members_found);
+                      << ", not_string_array " << counts[2] << "; compared with nlohmann "
+                      << compared << " (values " << value_compared << "); object members found "
+                      << members_found);
   CHECK(counts[0] > 0);
   CHECK(members_found > 0);
   CHECK(counts[2] > 0);

@@ -61,40 +61,82 @@ enum class keyword : std::uint8_t {
   workdir,      ///< WORKDIR
 };
 
+namespace detail_keywords {
+/// Upper-case spellings, indexed by `keyword`.
+inline constexpr std::string_view names[] = {
+    "",      "ADD",        "ARG",  "CMD",    "COPY",  "ENTRYPOINT", "ENV",
+    "EXPOSE", "FROM",      "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN",
+    "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"};
+
+/// Finds the keyword spelled by the lower-case ASCII `s` (exact match).
+[[nodiscard]] constexpr keyword match_lower(const char* s, std::size_t n) noexcept {
+  auto is = [&](keyword k) {
+    const std::string_view name = names[static_cast<std::size_t>(k)];
+    for (std::size_t i = 0; i < n; ++i) {
+      if (static_cast<char>(name[i] + 32) != s[i]) return false;
+    }
+    return true;
+  };
+  switch (n) {
+    case 3:
+      if (s[0] == 'a') return is(keyword::add) ? keyword::add : is(keyword::arg) ? keyword::arg : keyword::unknown;
+      if (s[0] == 'c') return is(keyword::cmd) ? keyword::cmd : keyword::unknown;
+      if (s[0] == 'e') return is(keyword::env) ? keyword::env : keyword::unknown;
+      if (s[0] == 'r') return is(keyword::run) ? keyword::run : keyword::unknown;
+      return keyword::unknown;
+    case 4:
+      if (s[0] == 'c') return is(keyword::copy) ? keyword::copy : keyword::unknown;
+      if (s[0] == 'f') return is(keyword::from) ? keyword::from : keyword::unknown;
+      if (s[0] == 'u') return is(keyword::user) ? keyword::user : keyword::unknown;
+      return keyword::unknown;
+    case 5:
+      if (s[0] == 'l') return is(keyword::label) ? keyword::label : keyword::unknown;
+      if (s[0] == 's') return is(keyword::shell) ? keyword::shell : keyword::unknown;
+      return keyword::unknown;
+    case 6:
+      if (s[0] == 'e') return is(keyword::expose) ? keyword::expose : keyword::unknown;
+      if (s[0] == 'v') return is(keyword::volume) ? keyword::volume : keyword::unknown;
+      return keyword::unknown;
+    case 7:
+      if (s[0] == 'o') return is(keyword::onbuild) ? keyword::onbuild : keyword::unknown;
+      if (s[0] == 'w') return is(keyword::workdir) ? keyword::workdir : keyword::unknown;
+      return keyword::unknown;
+    case 10:
+      if (s[0] == 'e') return is(keyword::entrypoint) ? keyword::entrypoint : keyword::unknown;
+      if (s[0] == 'm') return is(keyword::maintainer) ? keyword::maintainer : keyword::unknown;
+      if (s[0] == 's') return is(keyword::stopsignal) ? keyword::stopsignal : keyword::unknown;
+      return keyword::unknown;
+    case 11: return is(keyword::healthcheck) ? keyword::healthcheck : keyword::unknown;
+    default: return keyword::unknown;
+  }
+}
+}  // namespace detail_keywords
+
 /// The canonical upper-case spelling of a keyword ("" for `unknown`).
 [[nodiscard]] constexpr std::string_view to_string(keyword k) noexcept {
-  constexpr std::string_view names[] = {"",           "ADD",  "ARG",         "CMD",   "COPY",
-                                         "ENTRYPOINT", "ENV",  "EXPOSE",      "FROM",  "HEALTHCHECK",
-                                         "LABEL",      "MAINTAINER", "ONBUILD", "RUN", "SHELL",
-                                         "STOPSIGNAL", "USER", "VOLUME",      "WORKDIR"};
-  return names[static_cast<std::size_t>(k)];
+  return detail_keywords::names[static_cast<std::size_t>(k)];
 }
 
 /// Looks a keyword up the way BuildKit does: Unicode lower-casing (Go `strings.ToLower`), then an
 /// exact match, so `FrOm` is FROM and even `WOR\u212ADIR` (KELVIN SIGN) is WORKDIR.
 [[nodiscard]] constexpr keyword keyword_from(std::string_view name) noexcept {
-  char low[16] = {};
+  char low[12] = {};
   std::size_t n = 0;
   for (std::size_t i = 0; i < name.size();) {
-    char32_t r = static_cast<unsigned char>(name[i]);
-    std::size_t w = 1;
-    if (r >= 0x80) {
-      const auto d = detail::decode_rune(name.substr(i));
-      r = d.rune;
-      w = d.size;
+    if (n >= sizeof(low)) return keyword::unknown;
+    const auto c = static_cast<unsigned char>(name[i]);
+    if (c < 0x80) {
+      low[n++] = static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c);
+      ++i;
+      continue;
     }
-    r = detail::to_lower(r);
-    if (r >= 0x80 || n >= sizeof(low)) return keyword::unknown;
+    const auto d = detail::decode_rune(name.substr(i));
+    const char32_t r = detail::to_lower(d.rune);
+    if (r >= 0x80 || d.size == 1) return keyword::unknown;
     low[n++] = static_cast<char>(r);
-    i += w;
+    i += d.size;
   }
-  const std::string_view s(low, n);
-  for (std::size_t k = 1; k <= static_cast<std::size_t>(keyword::workdir); ++k) {
-    if (detail::iequals_ascii(to_string(static_cast<keyword>(k)), s)) {
-      return static_cast<keyword>(k);
-    }
-  }
-  return keyword::unknown;
+  return detail_keywords::match_lower(low, n);
 }
 
 // ------------------------------------------------------------------------------------------------

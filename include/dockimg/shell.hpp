@@ -40,17 +40,19 @@ struct options {
 /// What went wrong. Every BuildKit lexer error has its own code; the last two are dockimg's.
 enum class errc : std::uint8_t {
   ok = 0,                     ///< success
-  unterminated_single_quote,  ///< `unexpected end of statement while looking for matching single-quote`
-  unterminated_double_quote,  ///< `unexpected end of statement while looking for matching double-quote`
+  unterminated_single_quote,  ///< `unexpected end of statement while looking for matching
+                              ///< single-quote`
+  unterminated_double_quote,  ///< `unexpected end of statement while looking for matching
+                              ///< double-quote`
   missing_brace,              ///< `syntax error: missing '}'`
   bad_substitution,           ///< `syntax error: bad substitution` (`${}`, `${{`, `${:`)
   missing_slash,              ///< `syntax error: missing '/' in ${}`
   unsupported_modifier,       ///< `unsupported modifier (<m>) in substitution`
-  var_unset,                  ///< `${v?w}` / `${v:?w}` with `v` unset: `<v>: <w or "is not allowed to be unset">`
-  var_empty,                  ///< `${v:?w}` with `v` empty: `<v>: <w or "is not allowed to be empty">`
-  invalid_pattern,            ///< `invalid pattern (<p>) in substitution: invalid escape '\<c>'`
-  nesting_too_deep,           ///< more than `max_nesting` levels of nested `${...}` words (dockimg limit)
-  no_space,                   ///< a caller buffer (text, words or names) is too small (dockimg)
+  var_unset,  ///< `${v?w}` / `${v:?w}` with `v` unset: `<v>: <w or "is not allowed to be unset">`
+  var_empty,  ///< `${v:?w}` with `v` empty: `<v>: <w or "is not allowed to be empty">`
+  invalid_pattern,   ///< `invalid pattern (<p>) in substitution: invalid escape '\<c>'`
+  nesting_too_deep,  ///< more than `max_nesting` levels of nested `${...}` words (dockimg limit)
+  no_space,          ///< a caller buffer (text, words or names) is too small (dockimg)
 };
 
 /// The deepest nesting of `${...}` words (`${a:-${b:-...}}`, patterns, replacements) accepted;
@@ -73,11 +75,11 @@ struct upper_exception {
 };
 /// Generated from the Unicode 14.0 simple case mappings (UnicodeData.txt fields 12 and 13).
 inline constexpr upper_exception upper_exceptions[] = {
-    {0xB5, 0x39C},    {0xDF, 0xDF},     {0x131, 0x49},    {0x17F, 0x53},    {0x1C5, 0x1C4},
-    {0x1C8, 0x1C7},   {0x1CB, 0x1CA},   {0x1F2, 0x1F1},   {0x345, 0x399},   {0x3C2, 0x3A3},
-    {0x3D0, 0x392},   {0x3D1, 0x398},   {0x3D5, 0x3A6},   {0x3D6, 0x3A0},   {0x3F0, 0x39A},
-    {0x3F1, 0x3A1},   {0x3F5, 0x395},   {0x1C80, 0x412},  {0x1C81, 0x414},  {0x1C82, 0x41E},
-    {0x1C83, 0x421},  {0x1C84, 0x422},  {0x1C85, 0x422},  {0x1C86, 0x42A},  {0x1C87, 0x462},
+    {0xB5, 0x39C},    {0xDF, 0xDF},     {0x131, 0x49},   {0x17F, 0x53},   {0x1C5, 0x1C4},
+    {0x1C8, 0x1C7},   {0x1CB, 0x1CA},   {0x1F2, 0x1F1},  {0x345, 0x399},  {0x3C2, 0x3A3},
+    {0x3D0, 0x392},   {0x3D1, 0x398},   {0x3D5, 0x3A6},  {0x3D6, 0x3A0},  {0x3F0, 0x39A},
+    {0x3F1, 0x3A1},   {0x3F5, 0x395},   {0x1C80, 0x412}, {0x1C81, 0x414}, {0x1C82, 0x41E},
+    {0x1C83, 0x421},  {0x1C84, 0x422},  {0x1C85, 0x422}, {0x1C86, 0x42A}, {0x1C87, 0x462},
     {0x1C88, 0xA64A}, {0x1E9B, 0x1E60}, {0x1FBE, 0x399},
 };
 
@@ -96,8 +98,8 @@ inline constexpr upper_exception upper_exceptions[] = {
 
 }  // namespace detail
 
-/// BuildKit's `EqualEnvKeys`: byte equality, or on Windows `strings.ToUpper(a) == strings.ToUpper(b)`
-/// (Unicode simple uppercase; invalid UTF-8 bytes compare as U+FFFD).
+/// BuildKit's `EqualEnvKeys`: byte equality, or on Windows `strings.ToUpper(a) ==
+/// strings.ToUpper(b)` (Unicode simple uppercase; invalid UTF-8 bytes compare as U+FFFD).
 [[nodiscard]] constexpr bool equal_env_keys(std::string_view a, std::string_view b,
                                             bool windows) noexcept {
   if (!windows) return a == b;
@@ -160,8 +162,10 @@ class environment {
   /// Looks `key` up; on success stores the value in `*value` and returns true.
   [[nodiscard]] constexpr bool get(std::string_view key, std::string_view* value) const noexcept {
     switch (kind_) {
-      case kind::empty: return false;
-      case kind::callback: return fn_ != nullptr && fn_(context_, key, value);
+      case kind::empty:
+        return false;
+      case kind::callback:
+        return fn_ != nullptr && fn_(context_, key, value);
       case kind::pairs:
         for (std::size_t i = count_; i-- > 0;) {
           if (equal_env_keys(vars_[i].key, key, windows_)) {
@@ -223,8 +227,7 @@ struct error_detail {
 struct word_result {
   /// `errc::ok`, or the error (details in `error`).
   errc code = errc::ok;
-  /// The expanded word, a view into the caller's output buffer (or into the input or the
-  /// environment: never copy-assume; it is valid while all three are).
+  /// The expanded word, a view into the caller's output buffer.
   std::string_view word;
   /// How many names were stored in the caller's `matched` array.
   std::size_t matched_count = 0;
@@ -270,6 +273,10 @@ struct forward_text {
   [[nodiscard]] constexpr u::decoded_rune at(std::size_t p) const noexcept {
     return u::decode_rune(s.substr(p));
   }
+  /// The byte that is the whole rune at p when it is ASCII (below 0x80).
+  [[nodiscard]] constexpr unsigned char edge_byte(std::size_t p) const noexcept {
+    return static_cast<unsigned char>(s[p]);
+  }
 };
 
 /// A valid UTF-8 text read backwards rune by rune: BuildKit's `reverseString` without the copy.
@@ -283,6 +290,10 @@ struct reversed_text {
     while (b > 0 && end - b < 4 && (static_cast<unsigned char>(s[b]) & 0xC0) == 0x80) --b;
     const u::decoded_rune d = u::decode_rune(s.substr(b, end - b));
     return {d.rune, static_cast<std::uint32_t>(end - b)};
+  }
+  /// The byte that is the whole rune at p when it is ASCII (below 0x80).
+  [[nodiscard]] constexpr unsigned char edge_byte(std::size_t p) const noexcept {
+    return static_cast<unsigned char>(s[s.size() - p - 1]);
   }
 };
 
@@ -322,6 +333,14 @@ template <class Text>
                                                   const Text& x, std::size_t t) noexcept {
   while (b < e) {
     if (t >= x.size()) return npos;
+    const auto pb = static_cast<unsigned char>(c[b]);
+    const unsigned char tb = x.edge_byte(t);
+    if (tb < 0x80 && (pb < 0x80 || c[b] == pat_any)) {  // both ASCII (or '?'): the fast path
+      if (pb < 0x80 ? pb != tb : tb == '\n') return npos;
+      ++b;
+      ++t;
+      continue;
+    }
     const u::decoded_rune r = x.at(t);
     if (c[b] == pat_any) {
       if (r.rune == '\n') return npos;
@@ -526,9 +545,13 @@ class lexer {
     return stop_on(eof_rune, raw_escapes_, &unused);
   }
 
+  /// The error of the last failed run.
   [[nodiscard]] const error_detail& error() const noexcept { return err_; }
+  /// Names stored in the matched array.
   [[nodiscard]] std::size_t matched_count() const noexcept { return n_matched_; }
+  /// Names stored in the unmatched array.
   [[nodiscard]] std::size_t unmatched_count() const noexcept { return n_unmatched_; }
+  /// Words stored by run_words.
   [[nodiscard]] std::size_t word_count() const noexcept { return n_words_; }
 
  private:
@@ -675,8 +698,7 @@ class lexer {
 
   // ---- processStopOn -------------------------------------------------------------------------
   [[nodiscard]] bool is_special(char32_t ch) const noexcept {
-    return ch == '$' || ch == '<' ||
-           (!skip_quotes_ && (ch == '\'' || ch == '"'));
+    return ch == '$' || ch == '<' || (!skip_quotes_ && (ch == '\'' || ch == '"'));
   }
 
   bool stop_on(char32_t stop, bool raw, std::string_view* out) noexcept {
@@ -889,8 +911,12 @@ class lexer {
     const bool empty_is_unset = !set || (null_is_unset && value.empty());
     bool ok = true;
     switch (ch) {
-      case '-': *out = empty_is_unset ? word : value; break;
-      case '+': *out = empty_is_unset ? std::string_view() : word; break;
+      case '-':
+        *out = empty_is_unset ? word : value;
+        break;
+      case '+':
+        *out = empty_is_unset ? std::string_view() : word;
+        break;
       case '?':
         if (!set || (null_is_unset && value.empty())) {
           fail(!set ? errc::var_unset : errc::var_empty);
@@ -908,10 +934,13 @@ class lexer {
           greedy = true;
           word.remove_prefix(1);
         }
-        ok = ch == '%' ? trim_suffix(word, value, greedy, out) : trim_prefix(word, value, greedy, out);
+        ok = ch == '%' ? trim_suffix(word, value, greedy, out)
+                       : trim_prefix(word, value, greedy, out);
         break;
       }
-      default: ok = fail_modifier(chs, chs_size); break;
+      default:
+        ok = fail_modifier(chs, chs_size);
+        break;
     }
     top_ = base;
     return ok;
@@ -1174,33 +1203,41 @@ class lexer {
 
 }  // namespace detail
 
+/// `scratch_bound` for an input of `input_size` bytes (usable for array bounds).
+[[nodiscard]] constexpr std::size_t scratch_bound(std::size_t input_size) noexcept {
+  constexpr std::size_t slack = 64;
+  constexpr std::size_t max = static_cast<std::size_t>(-1);
+  if (input_size > (max - slack) / 9) return max;
+  return 9 * input_size + slack;
+}
+
 /// A buffer size that always suffices for `input` with an *empty* environment, both for the
 /// output buffer of `process_word` and for the scratch buffer of `process_words` (the parser's
 /// use: heredoc detection). With variables set, results can be longer than any bound derived from
 /// the input; on `errc::no_space` retry with a larger buffer.
 [[nodiscard]] constexpr std::size_t scratch_bound(std::string_view input) noexcept {
-  constexpr std::size_t slack = 64;
-  constexpr std::size_t max = static_cast<std::size_t>(-1);
-  if (input.size() > (max - slack) / 9) return max;
-  return 9 * input.size() + slack;
+  return scratch_bound(input.size());
+}
+
+/// `words_bound` for an input of `input_size` bytes (usable for array bounds).
+[[nodiscard]] constexpr std::size_t words_bound(std::size_t input_size) noexcept {
+  return input_size / 2 + 1;
 }
 
 /// A word count that always suffices for `process_words` on `input` with an empty environment.
 [[nodiscard]] constexpr std::size_t words_bound(std::string_view input) noexcept {
-  return input.size() / 2 + 1;
+  return words_bound(input.size());
 }
 
 /// BuildKit's `ProcessWord` / `ProcessWordWithMatches`: expands `input` into `out`.
 ///
-/// The result (`word_result::word`) is a view into `out`, into `input` or into the environment's
-/// storage. The names of the variables looked up are stored, deduplicated and in order of first
-/// lookup, in `matched` (set) and `unmatched` (unset) when those are non-null; like BuildKit this
-/// includes names from default words that were not used. Errors: the lexer errors, `no_space`
-/// when `out` or a name array is too small (nothing is ever written out of bounds) and
-/// `nesting_too_deep`. Never allocates.
+/// The result (`word_result::word`) is a view into `out`. The names of the variables looked up
+/// are stored, deduplicated and in order of first lookup, in `matched` (set) and `unmatched`
+/// (unset) when those are non-null; like BuildKit this includes names from default words that
+/// were not used. Errors: the lexer errors, `no_space` when `out` or a name array is too small
+/// (nothing is ever written out of bounds) and `nesting_too_deep`. Never allocates.
 [[nodiscard]] inline word_result process_word(std::string_view input, const environment& env,
-                                              const options& opt, char* out,
-                                              std::size_t out_size,
+                                              const options& opt, char* out, std::size_t out_size,
                                               std::string_view* matched = nullptr,
                                               std::size_t max_matched = 0,
                                               std::string_view* unmatched = nullptr,
@@ -1243,16 +1280,23 @@ template <class Sink>
 void write_inner_message(const error_detail& e, Sink&& sink) {
   auto s = [&sink](const char* text) { sink(std::string_view(text)); };
   switch (e.code) {
-    case errc::ok: break;
+    case errc::ok:
+      break;
     case errc::unterminated_single_quote:
       s("unexpected end of statement while looking for matching single-quote");
       break;
     case errc::unterminated_double_quote:
       s("unexpected end of statement while looking for matching double-quote");
       break;
-    case errc::missing_brace: s("syntax error: missing '}'"); break;
-    case errc::bad_substitution: s("syntax error: bad substitution"); break;
-    case errc::missing_slash: s("syntax error: missing '/' in ${}"); break;
+    case errc::missing_brace:
+      s("syntax error: missing '}'");
+      break;
+    case errc::bad_substitution:
+      s("syntax error: bad substitution");
+      break;
+    case errc::missing_slash:
+      s("syntax error: missing '/' in ${}");
+      break;
     case errc::unsupported_modifier:
       s("unsupported modifier (");
       sink(e.modifier_text());
@@ -1277,8 +1321,12 @@ void write_inner_message(const error_detail& e, Sink&& sink) {
       s("'");
       break;
     }
-    case errc::nesting_too_deep: s("variable expansions nested too deeply"); break;
-    case errc::no_space: s("output buffer too small"); break;
+    case errc::nesting_too_deep:
+      s("variable expansions nested too deeply");
+      break;
+    case errc::no_space:
+      s("output buffer too small");
+      break;
   }
 }
 

@@ -22,6 +22,9 @@ using std::string_view;
 /// Bytes of leading `unicode.IsSpace` runes (Go `TrimLeftFunc(s, unicode.IsSpace)`).
 constexpr size_t space_prefix(string_view s) noexcept {
   size_t i = 0;
+  // Fast path: most lines start with a printable ASCII character or a few spaces.
+  while (i < s.size() && s[i] == ' ') ++i;
+  if (i < s.size() && static_cast<unsigned char>(s[i]) > ' ' && static_cast<unsigned char>(s[i]) < 0x80) return i;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -34,6 +37,11 @@ constexpr size_t space_prefix(string_view s) noexcept {
     i += d.size;
   }
   return i;
+}
+
+/// True for bytes the word splitter must look at: non-ASCII, spaces, quotes and both escapes.
+constexpr bool word_special(unsigned char c) noexcept {
+  return c >= 0x80 || c <= ' ' || c == '"' || c == '\'' || c == '\\' || c == '`';
 }
 
 /// Bytes of trailing `unicode.IsSpace` runes (Go `TrimRightFunc(s, unicode.IsSpace)`).
@@ -177,7 +185,9 @@ using std::size_t;
     // inSpaces
     for (;;) {
       if (p == n) return true;
-      const auto d = dockimg::detail::decode_rune(s.substr(p));
+      const auto d = static_cast<unsigned char>(s[p]) < 0x80
+                         ? dockimg::detail::decoded_rune{static_cast<unsigned char>(s[p]), 1}
+                         : dockimg::detail::decode_rune(s.substr(p));
       if (!dockimg::detail::is_space(d.rune)) break;
       p += d.size;
     }
@@ -187,7 +197,14 @@ using std::size_t;
     char32_t quote = 0;
     bool ended = false;
     while (p < n) {
-      auto d = dockimg::detail::decode_rune(s.substr(p));
+      // Fast path: ASCII bytes that are neither space, quote nor an escape character.
+      if (!detail_text::word_special(static_cast<unsigned char>(s[p]))) {
+        ++p;
+        continue;
+      }
+      auto d = static_cast<unsigned char>(s[p]) < 0x80
+                   ? dockimg::detail::decoded_rune{static_cast<unsigned char>(s[p]), 1}
+                   : dockimg::detail::decode_rune(s.substr(p));
       const char32_t ch = d.rune;
       if (!in_quote) {
         if (dockimg::detail::is_space(ch)) {
@@ -433,6 +450,9 @@ struct detail_parser_access {
   // --- joined-line positions --------------------------------------------------------------------
 
   std::uint32_t map(size_t joined) const noexcept {
+    if (n_pieces == 1) {
+      return static_cast<std::uint32_t>(pieces[0].source_offset + (joined < pieces[0].size ? joined : pieces[0].size));
+    }
     // The last piece that starts at or before `joined` (binary search: pieces can be many).
     size_t lo = 0;
     size_t hi = n_pieces;
@@ -520,7 +540,9 @@ struct detail_parser_access {
     while (next_line(l)) {
       if (current_line == 0 && src.substr(l.begin, 3) == "\xEF\xBB\xBF" && l.end - l.begin >= 3) l.begin += 3;
       const string_view raw = text(l);
-      if (detail_text::is_comment(raw)) {
+      const size_t lead = detail_text::space_prefix(raw);
+      const bool comment_line = lead < raw.size() && raw[lead] == '#';
+      if (comment_line) {
         string_view c = raw.substr(1);
         c.remove_prefix(detail_text::space_prefix(c));
         c.remove_suffix(detail_text::space_suffix(c));
@@ -538,14 +560,14 @@ struct detail_parser_access {
         }
       }
       string_view token = detail_text::trim_newline(raw);
-      token.remove_prefix(detail_text::space_prefix(token));
+      token.remove_prefix(lead < token.size() ? lead : token.size());
       bool is_directive = false;
       if (!directive_line(token, is_directive)) return finish(false);
       if (is_directive && n_comments > 0) {
         --n_comments;
         mem.drop_records<comment>(1);  // the directive's comment was the last record taken
       }
-      if (detail_text::is_comment(token)) token = token.substr(0, 0);
+      if (comment_line) token = token.substr(0, 0);
       ++current_line;
       start_line = current_line;
       bool eol = true;

@@ -4,17 +4,19 @@
 ///
 /// BuildKit decides whether the arguments of `RUN`, `CMD`, `ENTRYPOINT`, `SHELL`, `COPY`, `ADD`,
 /// `VOLUME` and `HEALTHCHECK CMD` are in exec form by handing the text to Go's
-/// `encoding/json.Unmarshal(text, &[]any)` (`parseJSON` in `frontend/dockerfile/parser/line_parsers.go`).
-/// This header reproduces that decision and the decoded strings byte for byte, without allocating,
-/// without recursion and without exceptions:
+/// `encoding/json.Unmarshal(text, &[]any)` (`parseJSON` in
+/// `frontend/dockerfile/parser/line_parsers.go`). This header reproduces that decision and the
+/// decoded strings byte for byte, without allocating, without recursion and without exceptions:
 ///
-/// * Go's scanner is strict RFC 8259: whitespace is only space, TAB, LF and CR; no trailing commas, no
-///   single quotes, only the escapes `\" \\ \/ \b \f \n \r \t \uXXXX`, no raw byte below 0x20 inside a
-///   string, nothing but whitespace after the top-level value, and at most 10000 nested arrays/objects.
-/// * Every number anywhere in the document goes through `strconv.ParseFloat(s, 64)`; an out-of-range
-///   result (overflow to ±Inf) is an `UnmarshalTypeError`, which Go reports after decoding the rest.
-/// * Strings are decoded as Go's `unquoteBytes` does: surrogate pairs combine, any other surrogate escape
-///   becomes U+FFFD, and each byte of an invalid UTF-8 sequence becomes one U+FFFD.
+/// * Go's scanner is strict RFC 8259: whitespace is only space, TAB, LF and CR; no trailing commas,
+///   no single quotes, only the escapes `\" \\ \/ \b \f \n \r \t \uXXXX`, no raw byte below 0x20
+///   inside a string, nothing but whitespace after the top-level value, and at most 10000 nested
+///   arrays/objects.
+/// * Every number anywhere in the document goes through `strconv.ParseFloat(s, 64)`; an
+///   out-of-range result (overflow to ±Inf) is an `UnmarshalTypeError`, which Go reports after
+///   decoding the rest.
+/// * Strings are decoded as Go's `unquoteBytes` does: surrogate pairs combine, any other surrogate
+///   escape becomes U+FFFD, and each byte of an invalid UTF-8 sequence becomes one U+FFFD.
 ///
 /// The same machinery answers `DetectSyntax`'s JSON form, `json.Unmarshal(text, &map[string]any{})`
 /// followed by a lookup of `"syntax"` (`find_json_object_string_member`).
@@ -35,13 +37,13 @@ namespace detail {
 enum class json_array_status : std::uint8_t {
   ok,                ///< valid JSON, every top-level element a string: exec form
   not_json,          ///< Go's `json.Unmarshal` fails: BuildKit silently falls back to shell form
-  not_string_array,  ///< valid JSON with a non-string top-level element: a hard parse error in BuildKit
+  not_string_array,  ///< valid JSON, a top-level element not a string: BuildKit's hard parse error
   no_space,          ///< the text is exec form, but `buf`/`out` were too small to hold the result
 };
 
 /// One decoded element of an exec-form array.
 struct json_string {
-  std::string_view value;   ///< the decoded string: a view into the input text or into the caller's buffer
+  std::string_view value;   ///< the decoded string: a view into the input text or into `buf`
   std::uint32_t raw_begin;  ///< offset of the opening quote within the input text
   std::uint32_t raw_end;    ///< offset one past the closing quote within the input text
 };
@@ -50,17 +52,17 @@ struct json_string {
 /// (the top-level array counts as one), the 10001st is a syntax error.
 inline constexpr std::size_t go_json_max_depth = 10000;
 
-/// Helpers of `parse_json_string_array`.
+/// Internals of `parse_json_string_array` and `find_json_object_string_member`.
 namespace go_json {
 
-/// `2^1024 - 2^970` in decimal (309 digits): the smallest magnitude that `strconv.ParseFloat(s, 64)`
-/// rounds to infinity (it is the midpoint between the largest double and 2^1024, and ties round to
-/// the even neighbour 2^1024).
+/// `2^1024 - 2^970` in decimal (309 digits): the smallest magnitude that
+/// `strconv.ParseFloat(s, 64)` rounds to infinity (it is the midpoint between the largest double
+/// and 2^1024, and ties round to the even neighbour 2^1024).
 inline constexpr std::string_view float64_overflow_digits =
-    "17976931348623158079372897140530341507993413271003782693617377898044496829276475094664901797758"
-    "72070963302864166928879109465555478519404026306574886715058206819089020007083836762738548458177"
-    "11531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508"
-    "093042880177904174497792";
+    "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977"
+    "587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845"
+    "817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559"
+    "699508093042880177904174497792";
 
 /// JSON whitespace as Go's scanner knows it (`isSpace`): space, TAB, LF, CR only.
 [[nodiscard]] constexpr bool is_space(char c) noexcept {
@@ -101,16 +103,17 @@ struct number_scan {
   bool overflow;    ///< `strconv.ParseFloat(token, 64)` would report ErrRange (±Inf)
 };
 
-/// Scans the JSON number starting at `s[i]` (Go's scanner states `stateNeg` … `stateE0`) and decides
-/// whether `strconv.ParseFloat` overflows on it.
+/// Scans the JSON number starting at `s[i]` (Go's scanner states `stateNeg` … `stateE0`) and
+/// decides whether `strconv.ParseFloat` overflows on it.
 ///
-/// ParseFloat's result is correctly rounded, except for two quirks of its exact ("decimal") path that
-/// this function reproduces: an exponent is read only until its value reaches 10000 (`e < 10000`), and
-/// the decimal point of a mantissa with more than 800 significant digits before it is placed after
-/// the 800th digit. Its fast paths (exact float arithmetic, Eisel-Lemire) never succeed on a value that
-/// the exact path would call an overflow, so the decision reduces to: with the significant digits `D`
-/// and the decimal-point position `dp` that Go's `decimal.set` computes, the value `0.D × 10^dp`
-/// overflows iff it is at least `float64_overflow_digits` (309 digits), compared digit by digit.
+/// ParseFloat's result is correctly rounded, except for two quirks of its exact ("decimal") path
+/// that this function reproduces: an exponent is read only until its value reaches 10000
+/// (`e < 10000`), and the decimal point of a mantissa with more than 800 significant digits before
+/// it is placed after the 800th digit. Its fast paths (exact float arithmetic, Eisel-Lemire) never
+/// succeed on a value that the exact path would call an overflow, so the decision reduces to: with
+/// the significant digits `D` and the decimal-point position `dp` that Go's `decimal.set` computes,
+/// the value `0.D × 10^dp` overflows iff it is at least `float64_overflow_digits` (309 digits),
+/// compared digit by digit.
 [[nodiscard]] constexpr number_scan scan_number(std::string_view s, std::size_t i) noexcept {
   const std::size_t n = s.size();
   number_scan res{i, false, false};
@@ -162,7 +165,7 @@ struct number_scan {
     std::size_t k = frac_begin;
     while (k < frac_end && s[k] == '0') ++k;
     if (k == frac_end) return res;  // zero: never out of range, whatever the exponent
-    // Only fraction digits are at most the input length, far below 2^62: no overflow.
+    // Fewer leading zeros than input bytes: the count fits an int64.
     dp = -static_cast<std::int64_t>(k - frac_begin);
     digit_begin = k;
   }
@@ -190,8 +193,8 @@ struct number_scan {
   return res;
 }
 
-/// Whether `token`, a complete JSON number, makes `strconv.ParseFloat(token, 64)` fail with ErrRange.
-/// Returns false for text that is not exactly one JSON number.
+/// Whether `token`, a complete JSON number, makes `strconv.ParseFloat(token, 64)` fail with
+/// ErrRange. Returns false for text that is not exactly one JSON number.
 [[nodiscard]] constexpr bool float64_overflows(std::string_view token) noexcept {
   const number_scan r = scan_number(token, 0);
   return r.valid && r.end == token.size() && r.overflow;
@@ -201,10 +204,11 @@ struct number_scan {
 struct string_scan {
   std::size_t end;    ///< offset one past the closing quote (meaningful only when `valid`)
   bool valid;         ///< the string is well formed for Go's scanner
-  bool needs_decode;  ///< it has an escape or invalid UTF-8, so its value differs from its raw bytes
+  bool needs_decode;  ///< it has an escape or invalid UTF-8: the value differs from the bytes
 };
 
-/// Scans the JSON string whose opening quote is `s[i]` (Go's `stateInString` and its escape states).
+/// Scans the JSON string whose opening quote is `s[i]` (Go's `stateInString` and its escape
+/// states).
 [[nodiscard]] constexpr string_scan scan_string(std::string_view s, std::size_t i) noexcept {
   const std::size_t n = s.size();
   string_scan res{i, false, false};
@@ -297,8 +301,8 @@ constexpr void put_rune(Sink& sink, char32_t r) noexcept {
   for (std::size_t k = 0; k < len; ++k) sink.put(tmp[k]);
 }
 
-/// Decodes the inside of a JSON string (without its quotes, already validated by `scan_string`) into
-/// `sink` exactly as Go's `unquoteBytes`.
+/// Decodes the inside of a JSON string (without its quotes, already validated by `scan_string`)
+/// into `sink` exactly as Go's `unquoteBytes`.
 template <class Sink>
 constexpr void decode_string(std::string_view content, Sink& sink) noexcept {
   std::size_t r = 0;
@@ -328,8 +332,8 @@ constexpr void decode_string(std::string_view content, Sink& sink) noexcept {
           char32_t rr = hex4(content, r);
           r += 4;
           if (rr >= 0xD800 && rr < 0xE000) {
-            // Go's `utf16.DecodeRune(rr, getu4(rest))`: only a high surrogate followed by an escaped
-            // low surrogate forms a pair; otherwise this escape alone becomes U+FFFD.
+            // Go's `utf16.DecodeRune(rr, getu4(rest))`: only a high surrogate followed by an
+            // escaped low surrogate forms a pair; otherwise this escape alone becomes U+FFFD.
             if (rr < 0xDC00 && n - r >= 6 && content[r] == '\\' && content[r + 1] == 'u' &&
                 is_hex4(content, r + 2)) {
               const char32_t rr1 = hex4(content, r + 2);
@@ -378,14 +382,16 @@ enum class value_kind : std::uint8_t {
   object,   ///< an object (reported when it opens)
 };
 
-/// Checks the whole of `text` as Go's `json.Unmarshal` does before and while decoding: the scanner's
-/// grammar and depth limit, trailing text, and `strconv.ParseFloat` overflow of every number. Returns
-/// false if Unmarshal would fail for any of these reasons (type mismatches are the visitor's business).
+/// Checks the whole of `text` as Go's `json.Unmarshal` does before and while decoding: the
+/// scanner's grammar and depth limit, trailing text, and `strconv.ParseFloat` overflow of every
+/// number. Returns false if Unmarshal would fail for any of these reasons (type mismatches are the
+/// visitor's business).
 ///
 /// The visitor sees every value and object key in document order, without recursion:
 /// `vis.value(kind, depth, begin, str)` for each value, where `depth` is the number of containers
 /// around it (0 for the top-level value), `begin` its offset and `str` the scan of a string value
-/// (unused otherwise); `vis.key(depth, begin, str)` for each object key, `depth` counting the object.
+/// (unused otherwise); `vis.key(depth, begin, str)` for each object key, `depth` counting the
+/// object.
 template <class Visitor>
 [[nodiscard]] constexpr bool walk(std::string_view text, Visitor& vis) noexcept {
   const std::size_t n = text.size();
@@ -546,13 +552,13 @@ struct array_collector {
 /// The visitor of `find_json_object_string_member`: finds the last member named `name` of the
 /// top-level object, as decoding into a Go `map[string]any` keeps the last duplicate.
 struct member_finder {
-  std::string_view text;       ///< the whole input
-  std::string_view name;       ///< the member name to find (compared after decoding the keys)
-  value_kind top;              ///< the kind of the top-level value
-  bool pending;                ///< the key just read is `name`
-  bool found;                  ///< the last `name` member has a string value ...
-  std::size_t value_begin;     ///< ... whose opening quote is here
-  string_scan value_scan;      ///< ... and whose scan this is
+  std::string_view text;    ///< the whole input
+  std::string_view name;    ///< the member name to find (compared after decoding the keys)
+  value_kind top;           ///< the kind of the top-level value
+  bool pending;             ///< the key just read is `name`
+  bool found;               ///< the last `name` member has a string value ...
+  std::size_t value_begin;  ///< ... whose opening quote is here
+  string_scan value_scan;   ///< ... and whose scan this is
 
   /// Notes whether a key of the top-level object is `name`.
   constexpr void key(std::size_t depth, std::size_t begin, const string_scan& s) noexcept {
@@ -576,18 +582,19 @@ struct member_finder {
 
 }  // namespace go_json
 
-/// Decides, as BuildKit's `parseJSON` does through Go's `json.Unmarshal(text, &[]any)`, whether `text`
-/// is an exec-form argument list, and decodes its strings.
+/// Decides, as BuildKit's `parseJSON` does through Go's `json.Unmarshal(text, &[]any)`, whether
+/// `text` is an exec-form argument list, and decodes its strings.
 ///
-/// `text` is the argument text after leading Unicode whitespace was trimmed; if it does not start with
-/// `[` the result is `not_json`. A string that needs no decoding is a view into `text`; the others are
-/// written one after another into `buf` (`json_buffer_bound(text)` bytes always suffice).
+/// `text` is the argument text after leading Unicode whitespace was trimmed; if it does not start
+/// with `[` the result is `not_json`. A string that needs no decoding is a view into `text`; the
+/// others are written one after another into `buf` (`json_buffer_bound(text)` bytes always
+/// suffice).
 /// @return `ok` with `count` elements written to `out`; `not_json` (shell form; `count` = 0);
 ///   `not_string_array` (BuildKit's "arrays must be comprised of strings only"; `count` = 0); or
-///   `no_space` when the result would be `ok` but `max_out` is below the number of elements, `buf` is
-///   too small, or an offset does not fit 32 bits (`count` = the number of elements). Nothing is ever
-///   written past `buf + buf_size` or `out + max_out`. Allocates nothing; nesting depth is tracked in a
-///   fixed bitset, not by recursion.
+///   `no_space` when the result would be `ok` but `max_out` is below the number of elements, `buf`
+///   is too small, or an offset does not fit 32 bits (`count` = the number of elements). Nothing is
+///   ever written past `buf + buf_size` or `out + max_out`. Allocates nothing; nesting depth is
+///   tracked in a fixed bitset, not by recursion.
 [[nodiscard]] constexpr json_array_status parse_json_string_array(std::string_view text, char* buf,
                                                                   std::size_t buf_size,
                                                                   json_string* out,
@@ -595,8 +602,8 @@ struct member_finder {
                                                                   std::size_t& count) noexcept {
   count = 0;
   if (text.empty() || text[0] != '[') return json_array_status::not_json;
-  go_json::array_collector vis{text, go_json::writer{buf, buf_size, 0, false}, out, max_out, 0, false,
-                               false};
+  go_json::array_collector vis{
+      text, go_json::writer{buf, buf_size, 0, false}, out, max_out, 0, false, false};
   if (!go_json::walk(text, vis)) return json_array_status::not_json;
   if (vis.non_string) return json_array_status::not_string_array;
   count = vis.elements;
@@ -606,24 +613,25 @@ struct member_finder {
 /// The outcome of `find_json_object_string_member`.
 enum class json_member_status : std::uint8_t {
   found,      ///< the member exists and its value is a string
-  not_found,  ///< Unmarshal fails, the document is not an object, or the member is absent or no string
+  not_found,  ///< Unmarshal fails, no object, no such member, or its value is no string
   no_space,   ///< found, but its decoded value does not fit the buffer
 };
 
 /// BuildKit's JSON form of the syntax directive (`parseDirective` in `parser/directives.go`):
-/// `json.Unmarshal(text, &map[string]any{})` must succeed, and the member `name` (the last one if the
-/// name repeats; keys compare after decoding) must hold a string, which is decoded into `value`.
+/// `json.Unmarshal(text, &map[string]any{})` must succeed, and the member `name` (the last one if
+/// the name repeats; keys compare after decoding) must hold a string, which is decoded into
+/// `value`.
 ///
-/// Unmarshal fails on any syntax error, trailing text, nesting over 10000 or number overflow anywhere,
-/// and on a top-level value that is not an object (`null` decodes to an empty map: not found).
-/// A value that needs no decoding is a view into `text`; otherwise it is written to `buf`
+/// Unmarshal fails on any syntax error, trailing text, nesting over 10000 or number overflow
+/// anywhere, and on a top-level value that is not an object (`null` decodes to an empty map: not
+/// found). A value that needs no decoding is a view into `text`; otherwise it is written to `buf`
 /// (`json_buffer_bound(text)` bytes always suffice). Allocates nothing.
 [[nodiscard]] constexpr json_member_status find_json_object_string_member(
     std::string_view text, std::string_view name, char* buf, std::size_t buf_size,
     std::string_view& value) noexcept {
   value = {};
-  go_json::member_finder vis{text, name, go_json::value_kind::literal, false, false, 0,
-                             go_json::string_scan{}};
+  go_json::member_finder vis{text,  name, go_json::value_kind::literal, false,
+                             false, 0,    go_json::string_scan{}};
   if (!go_json::walk(text, vis)) return json_member_status::not_found;
   if (vis.top != go_json::value_kind::object || !vis.found) return json_member_status::not_found;
   const std::size_t begin = vis.value_begin;
@@ -651,11 +659,12 @@ enum class json_member_status : std::uint8_t {
 [[nodiscard]] constexpr bool json_object_string_member(std::string_view text, std::string_view name,
                                                        std::string_view& value, char* buf,
                                                        std::size_t buf_size) noexcept {
-  return find_json_object_string_member(text, name, buf, buf_size, value) == json_member_status::found;
+  return find_json_object_string_member(text, name, buf, buf_size, value) ==
+         json_member_status::found;
 }
 
-/// A `buf` size that always suffices for `text`: decoding at most triples a string (one invalid byte
-/// becomes the three bytes of U+FFFD; escapes only shrink).
+/// A `buf` size that always suffices for `text`: decoding at most triples a string (one invalid
+/// byte becomes the three bytes of U+FFFD; escapes only shrink).
 [[nodiscard]] constexpr std::size_t json_buffer_bound(std::string_view text) noexcept {
   return text.size() > SIZE_MAX / 3 ? SIZE_MAX : 3 * text.size();
 }

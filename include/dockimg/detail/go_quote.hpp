@@ -36,14 +36,29 @@ namespace detail {
   if (is_print(r)) return 0;
   char letter = 0;
   switch (r) {
-    case '\a': letter = 'a'; break;
-    case '\b': letter = 'b'; break;
-    case '\f': letter = 'f'; break;
-    case '\n': letter = 'n'; break;
-    case '\r': letter = 'r'; break;
-    case '\t': letter = 't'; break;
-    case '\v': letter = 'v'; break;
-    default: break;
+    case '\a':
+      letter = 'a';
+      break;
+    case '\b':
+      letter = 'b';
+      break;
+    case '\f':
+      letter = 'f';
+      break;
+    case '\n':
+      letter = 'n';
+      break;
+    case '\r':
+      letter = 'r';
+      break;
+    case '\t':
+      letter = 't';
+      break;
+    case '\v':
+      letter = 'v';
+      break;
+    default:
+      break;
   }
   if (letter != 0) {
     out[0] = '\\';

@@ -104,11 +104,18 @@ constexpr std::size_t encode_rune(char32_t r, char* out) noexcept {
   return 4;
 }
 
+/// Bit `c & 31` of `latin1_space_bits[c >> 5]` says whether byte `c` is a `unicode.IsSpace` rune.
+inline constexpr std::uint32_t latin1_space_bits[8] = {
+    0x00003E00u,  // \t \n \v \f \r
+    0x00000001u,  // ' '
+    0, 0,
+    0x00000020u,  // U+0085
+    0x00000001u,  // U+00A0
+    0, 0};
+
 /// Go's `unicode.IsSpace`: the ASCII/Latin-1 spaces plus the White_Space code points above U+00FF.
 [[nodiscard]] constexpr bool is_space(char32_t r) noexcept {
-  if (r <= 0xFF) {
-    return r == ' ' || (r >= '\t' && r <= '\r') || r == 0x85 || r == 0xA0;
-  }
+  if (r <= 0xFF) return ((latin1_space_bits[r >> 5] >> (r & 31)) & 1u) != 0;
   return r == 0x1680 || (r >= 0x2000 && r <= 0x200A) || r == 0x2028 || r == 0x2029 ||
          r == 0x202F || r == 0x205F || r == 0x3000;
 }
