@@ -114,7 +114,7 @@ TEST_CASE("dockimg parse reports BuildKit's error with FILE:LINE:COLUMN and exit
   CHECK(negatives == 4);
 }
 
-TEST_CASE("dockimg parse: positions, warnings, stdin and usage errors") {
+TEST_CASE("dockimg parse: positions - warnings - stdin and usage errors") {
   SUBCASE("an error's line and column point at the offending word") {
     const auto r = run_cli("parse -", "FROM a\nLABEL a=b   c\n");
     CHECK(r.status == 1);

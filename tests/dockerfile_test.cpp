@@ -36,7 +36,7 @@ const df::instruction& nth(const df::document& doc, std::size_t i) {
 
 TEST_SUITE("dockerfile") {
 
-TEST_CASE("instructions carry keyword, arguments and exact positions") {
+TEST_CASE("instructions carry keyword - arguments and exact positions") {
   parsed p("# syntax=docker/dockerfile:1\nFROM alpine:3.20 AS base\n  run   echo hi\n");
   REQUIRE(p.doc.ok());
   REQUIRE(p.doc.instructions().size() == 2);
@@ -100,7 +100,7 @@ TEST_CASE("flags keep BuildKit's unquoting and carry their source range") {
   CHECK_FALSE(run.json());
 }
 
-TEST_CASE("exec form strings are decoded, with the range of their JSON token") {
+TEST_CASE("exec form strings are decoded - with the range of their JSON token") {
   parsed p("FROM a\nCMD [\"echo\", \"a\\tb\"]\n");
   REQUIRE(p.doc.ok());
   const auto& cmd = nth(p.doc, 1);
@@ -110,7 +110,7 @@ TEST_CASE("exec form strings are decoded, with the range of their JSON token") {
   CHECK(text_at(p, cmd.args()[1].range) == "\"a\\tb\"");
 }
 
-TEST_CASE("heredocs: name, content, lines") {
+TEST_CASE("heredocs: name - content - lines") {
   parsed p("FROM a\nRUN <<EOF cat\nhello\nEOF\nCOPY <<-'X' /y\n\tz\n\tX\n");
   REQUIRE(p.doc.ok());
   const auto& run = nth(p.doc, 1);
@@ -131,7 +131,7 @@ TEST_CASE("heredocs: name, content, lines") {
   CHECK(chomped == "z\n");
 }
 
-TEST_CASE("errors carry a code, BuildKit's lines and an exact range") {
+TEST_CASE("errors carry a code - BuildKit's lines and an exact range") {
   SUBCASE("ENV without a value") {
     parsed p("FROM a\nENV foo\n");
     REQUIRE_FALSE(p.doc.ok());
@@ -169,7 +169,7 @@ TEST_CASE("errors carry a code, BuildKit's lines and an exact range") {
   }
 }
 
-TEST_CASE("a too small arena is reported, never overrun") {
+TEST_CASE("a too small arena is reported - never overrun") {
   const std::string text = "FROM a\nRUN echo \\\n  b\nENV a=b c=d\nCOPY [\"x\", \"y\"] \nRUN <<EOF\nz\nEOF\n";
   const std::size_t need = df::storage_hint(text);
   std::size_t smallest_ok = need;

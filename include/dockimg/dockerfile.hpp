@@ -21,6 +21,7 @@
 #include <iterator>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "arena.hpp"
 #include "config.hpp"
@@ -513,6 +514,10 @@ class document {
 /// @warning the returned document refers to `source` and `storage`; keep both alive and unchanged.
 [[nodiscard]] document parse(std::string_view source DOCKIMG_LIFETIMEBOUND, arena& storage DOCKIMG_LIFETIMEBOUND) noexcept;
 
+/// Parsing a temporary `std::string` would leave the document dangling: rejected at compile time.
+template <class S, std::enable_if_t<std::is_same_v<S, std::string>, int> = 0>
+document parse(S&& source, arena& storage) = delete;
+
 // ------------------------------------------------------------------------------------------------
 // BuildKit's DetectSyntax / ParseDirective
 // ------------------------------------------------------------------------------------------------
@@ -530,8 +535,10 @@ struct directive_match {
 [[nodiscard]] directive_match find_directive(std::string_view key, std::string_view text) noexcept;
 
 /// BuildKit's `DetectSyntax(dt)`: like `find_directive("syntax", ...)`, but also accepts
-/// `//syntax=...` lines and a whole-file JSON object `{"syntax": "..."}`.
-[[nodiscard]] directive_match detect_syntax(std::string_view text) noexcept;
+/// `//syntax=...` lines and a whole-file JSON object `{"syntax": "..."}`. A JSON value that needs
+/// decoding (escapes, invalid UTF-8) is decoded into `scratch`; without `scratch` such a value is
+/// reported as not found.
+[[nodiscard]] directive_match detect_syntax(std::string_view text, arena* scratch = nullptr) noexcept;
 
 // ------------------------------------------------------------------------------------------------
 // The building blocks, for tools that need them alone
@@ -565,6 +572,10 @@ struct heredoc_word_result {
 /// BuildKit's `ParseHeredoc(word)`: is `word` (one word of the lexed line) a heredoc operator
 /// such as `<<EOF`, `<<-'EOF'`, `3<<EOF`? Uses `scratch` for the shell lexer.
 [[nodiscard]] heredoc_word_result parse_heredoc_word(std::string_view word, arena& scratch) noexcept;
+
+/// The result refers to the word: a temporary `std::string` is rejected at compile time.
+template <class S, std::enable_if_t<std::is_same_v<S, std::string>, int> = 0>
+heredoc_word_result parse_heredoc_word(S&& word, arena& scratch) = delete;
 
 /// BuildKit's `heredocsFromLine`: lexes a whole logical line and calls `f(const heredoc&)` for
 /// every heredoc operator in it, in order (`f` returns false to stop with `out_of_storage`).

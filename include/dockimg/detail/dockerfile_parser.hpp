@@ -277,8 +277,8 @@ inline heredoc_word_result parse_heredoc_word(std::string_view w, arena& scratch
   }
   // Small names (the usual case) are lexed on the stack; only the name is kept in the arena.
   constexpr size_t small = 128;
-  char stack_buf[2][9 * small + 64];
-  string_view stack_words[2][small / 2 + 2];
+  char stack_buf[2][shell::scratch_bound(small)];
+  string_view stack_words[2][shell::words_bound(small) + 1];
   const size_t max_words = shell::words_bound(rest) + 1;
   const size_t cap = shell::scratch_bound(rest);
   const bool on_stack = rest.size() <= small;
@@ -627,8 +627,9 @@ struct detail_parser_access {
       const string_view craw = text(c);
       string_view t = detail_text::trim_newline(craw);
       ++current_line;
-      if (detail_text::is_comment(craw)) continue;
-      if (detail_text::space_prefix(t) == t.size()) {
+      const size_t lead = detail_text::space_prefix(craw);
+      if (lead < craw.size() && craw[lead] == '#') continue;  // isComment: dropped silently
+      if (lead >= t.size()) {
         if (!has_empty) empty_at = static_cast<std::uint32_t>(c.begin);
         has_empty = true;
         continue;
@@ -1176,7 +1177,7 @@ inline directive_match find_directive(std::string_view key, std::string_view tex
   return detail_text::scan_directives(key, text, "#", line);
 }
 
-inline directive_match detect_syntax(std::string_view text) noexcept {
+inline directive_match detect_syntax(std::string_view text, arena* scratch) noexcept {
   std::uint32_t line = 0;
   text = detail_text::strip_bom_shebang(text, line);
   auto m = detail_text::scan_directives("syntax", text, "#", line);
@@ -1184,7 +1185,15 @@ inline directive_match detect_syntax(std::string_view text) noexcept {
   m = detail_text::scan_directives("syntax", text, "//", line);
   if (m.found) return m;
   std::string_view v;
-  if (dockimg::detail::json_object_string_member(text, "syntax", v)) {
+  char* buf = nullptr;
+  std::size_t cap = 0;
+  if (scratch != nullptr) {
+    cap = text.size() * 3;  // decoding never grows a string by more than three times
+    buf = scratch->make_text(cap);
+    if (buf == nullptr) cap = 0;
+  }
+  if (dockimg::detail::find_json_object_string_member(text, "syntax", buf, cap, v) ==
+      dockimg::detail::json_member_status::found) {
     m.found = true;
     m.ref = v;
     m.cmdline = v;
