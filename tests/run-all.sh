@@ -96,7 +96,7 @@ fuzz_run() {
     dict=()
     [[ -f tests/fuzz/$name.dict ]] && dict=("-dict=tests/fuzz/$name.dict")
     echo "--- $name: ${fuzz_seconds}s on $(find "$work/$name" -type f | wc -l) seed files"
-    if ! "$bin" "$work/$name" "${dict[@]}" -max_total_time="$fuzz_seconds" -timeout=25 \
+    if ! "$bin" "$work/$name" "${dict[@]}" -max_total_time="$fuzz_seconds" -max_len=70000 -timeout=25 \
       -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="build/fuzz/artifacts/$name-"; then
       echo "--- $name: FAILED (artifacts in build/fuzz/artifacts)"
       status=1
