@@ -59,18 +59,6 @@ run_result run_cli(const std::string& args, const std::string& input = "") {
   return r;
 }
 
-std::vector<std::string> subdirs(const std::string& path) {
-  std::vector<std::string> out;
-  if (DIR* d = opendir(path.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      if (name != "." && name != "..") out.push_back(name);
-    }
-    closedir(d);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 }  // namespace
 
@@ -81,7 +69,7 @@ TEST_CASE("dockimg parse --format=dump reproduces every BuildKit result file") {
   if (dockimg_test::skip_without(dir + "/json/result")) return;
   int total = 0;
   int same = 0;
-  for (const auto& name : subdirs(dir)) {
+  for (const auto& name : dockimg_test::list_dir(dir)) {
     std::string expected;
     REQUIRE(dockimg_test::read_file(dir + "/" + name + "/result", expected));
     const auto r = run_cli("parse --format=dump " + quote(dir + "/" + name + "/Dockerfile"));

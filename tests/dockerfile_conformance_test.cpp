@@ -19,18 +19,6 @@ using dockimg_test::parsed;
 
 namespace {
 
-std::vector<std::string> list_dirs(const std::string& path) {
-  std::vector<std::string> out;
-  if (DIR* d = opendir(path.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      if (name != "." && name != "..") out.push_back(name);
-    }
-    closedir(d);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
 
 std::string source_of(const json& r) {
   if (r.contains("dockerfile")) return r["dockerfile"].get<std::string>();
@@ -175,7 +163,7 @@ TEST_CASE("testfiles: every result file reproduced byte for byte") {
   if (dockimg_test::skip_without(dir + "/json/Dockerfile")) return;
   int total = 0;
   int same = 0;
-  for (const auto& name : list_dirs(dir)) {
+  for (const auto& name : dockimg_test::list_dir(dir)) {
     std::string text;
     std::string expected;
     REQUIRE(dockimg_test::read_file(dir + "/" + name + "/Dockerfile", text));

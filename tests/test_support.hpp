@@ -3,7 +3,10 @@
 #ifndef DOCKIMG_TESTS_TEST_SUPPORT_HPP
 #define DOCKIMG_TESTS_TEST_SUPPORT_HPP
 
+#include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <dirent.h>
 #include <fstream>
 #include <iterator>
 #include <memory>
@@ -46,6 +49,20 @@ inline bool skip_without(const std::string& path) {
   if (exists(path)) return false;
   std::printf("SKIPPED: corpus not found at %s (set DOCKIMG_CORPUS_DIR)\n", path.c_str());
   return true;
+}
+
+/// The entries of a directory (not `.` and `..`), sorted.
+inline std::vector<std::string> list_dir(const std::string& path) {
+  std::vector<std::string> out;
+  if (DIR* d = opendir(path.c_str())) {
+    while (dirent* e = readdir(d)) {
+      const std::string name = e->d_name;
+      if (name != "." && name != "..") out.push_back(name);
+    }
+    closedir(d);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 /// Every record of a JSON Lines file.
