@@ -12,6 +12,10 @@
 
 #include "../dockerfile.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 DOCKIMG_BEGIN_NAMESPACE
 namespace dockerfile {
 namespace detail_text {
@@ -64,6 +68,66 @@ constexpr size_t space_suffix(string_view s) noexcept {
   }
   return s.size() - end;
 }
+
+/// Finds newlines 64 bytes at a time: each block of the source is scanned once into a bit mask,
+/// and every line end is then a count-trailing-zeros away (lines are short, so this beats a
+/// `memchr` call per line).
+class newline_finder {
+ public:
+  explicit newline_finder(string_view s) noexcept : s_(s) {}
+
+  /// Offset of the first `\n` at or after `from`, or the size of the text.
+  size_t next(size_t from) noexcept {
+    while (from < s_.size()) {
+      const size_t block = from & ~static_cast<size_t>(63);
+      if (block != block_) load(block);
+      const std::uint64_t m = mask_ & (~std::uint64_t{0} << (from - block));
+      if (m != 0) return block + static_cast<size_t>(ctz(m));
+      from = block + 64;
+    }
+    return s_.size();
+  }
+
+ private:
+  static int ctz(std::uint64_t m) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctzll(m);
+#else
+    int n = 0;
+    while ((m & 1u) == 0) {
+      m >>= 1;
+      ++n;
+    }
+    return n;
+#endif
+  }
+
+  void load(size_t block) noexcept {
+    block_ = block;
+    const char* p = s_.data() + block;
+#if defined(__SSE2__)
+    if (block + 64 <= s_.size()) {
+      const __m128i nl = _mm_set1_epi8('\n');
+      std::uint64_t m = 0;
+      for (int k = 0; k < 4; ++k) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+        m |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))))
+             << (16 * k);
+      }
+      mask_ = m;
+      return;
+    }
+#endif
+    std::uint64_t m = 0;
+    const size_t n = s_.size() - block < 64 ? s_.size() - block : 64;
+    for (size_t k = 0; k < n; ++k) m |= static_cast<std::uint64_t>(p[k] == '\n') << k;
+    mask_ = m;
+  }
+
+  string_view s_;
+  size_t block_ = static_cast<size_t>(-1);
+  std::uint64_t mask_ = 0;
+};
 
 /// Go `bytes.TrimRight(s, "\r\n")`.
 constexpr string_view trim_newline(string_view s) noexcept {
@@ -393,6 +457,7 @@ struct detail_parser_access {
 
   string_view src;
   arena& mem;
+  detail_text::newline_finder newlines;
   document doc;
   size_t pos = 0;
   std::uint32_t current_line = 0;
@@ -413,7 +478,7 @@ struct detail_parser_access {
   size_t n_comments = 0;
   directive* directives = nullptr;
 
-  detail_parser_access(string_view s, arena& a) noexcept : src(s), mem(a) { doc.source_ = s; }
+  detail_parser_access(string_view s, arena& a) noexcept : src(s), mem(a), newlines(s) { doc.source_ = s; }
 
   // --- errors --------------------------------------------------------------------------------
 
@@ -433,15 +498,14 @@ struct detail_parser_access {
 
   bool next_line(phys_line& l) noexcept {
     if (scanner_error || pos >= src.size()) return false;
-    const void* nl = std::memchr(src.data() + pos, '\n', src.size() - pos);
-    const size_t e = nl ? static_cast<size_t>(static_cast<const char*>(nl) - src.data()) : src.size();
+    const size_t e = newlines.next(pos);
     if (e - pos > max_line) {
       scanner_error = true;
       return false;
     }
     l.begin = pos;
     l.end = e;
-    pos = nl ? e + 1 : e;
+    pos = e < src.size() ? e + 1 : e;
     return true;
   }
   string_view text(const phys_line& l) const noexcept { return src.substr(l.begin, l.end - l.begin); }
