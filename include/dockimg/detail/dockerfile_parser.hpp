@@ -23,12 +23,14 @@ namespace detail_text {
 using std::size_t;
 using std::string_view;
 
-/// Bytes of leading `unicode.IsSpace` runes (Go `TrimLeftFunc(s, unicode.IsSpace)`).
-constexpr size_t space_prefix(string_view s) noexcept {
-  size_t i = 0;
-  // Fast path: most lines start with a printable ASCII character or a few spaces.
-  while (i < s.size() && s[i] == ' ') ++i;
-  if (i < s.size() && static_cast<unsigned char>(s[i]) > ' ' && static_cast<unsigned char>(s[i]) < 0x80) return i;
+/// `s.substr(pos, n)` without the bounds check (callers guarantee `pos + n <= s.size()`).
+constexpr string_view sub(string_view s, size_t pos, size_t n) noexcept { return string_view(s.data() + pos, n); }
+
+/// `s.substr(pos)` without the bounds check (callers guarantee `pos <= s.size()`).
+constexpr string_view tail(string_view s, size_t pos) noexcept { return string_view(s.data() + pos, s.size() - pos); }
+
+/// `space_prefix` past the ASCII fast path: decodes runes from `i` on.
+constexpr size_t space_prefix_from(string_view s, size_t i) noexcept {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
@@ -36,11 +38,22 @@ constexpr size_t space_prefix(string_view s) noexcept {
       ++i;
       continue;
     }
-    const auto d = dockimg::detail::decode_rune(s.substr(i));
+    const auto d = dockimg::detail::decode_rune(detail_text::tail(s, i));
     if (d.size == 1 || !dockimg::detail::is_space(d.rune)) break;
     i += d.size;
   }
   return i;
+}
+
+/// Bytes of leading `unicode.IsSpace` runes (Go `TrimLeftFunc(s, unicode.IsSpace)`).
+constexpr size_t space_prefix(string_view s) noexcept {
+  size_t i = 0;
+  // Fast path: most lines start with a printable ASCII character after a few spaces.
+  while (i < s.size() && s[i] == ' ') ++i;
+  if (i == s.size()) return i;
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c > ' ' && c < 0x80) return i;
+  return space_prefix_from(s, i);
 }
 
 /// True for bytes the word splitter must look at: non-ASCII, spaces, quotes and both escapes.
@@ -48,8 +61,8 @@ constexpr bool word_special(unsigned char c) noexcept {
   return c >= 0x80 || c <= ' ' || c == '"' || c == '\'' || c == '\\' || c == '`';
 }
 
-/// Bytes of trailing `unicode.IsSpace` runes (Go `TrimRightFunc(s, unicode.IsSpace)`).
-constexpr size_t space_suffix(string_view s) noexcept {
+/// `space_suffix` without the fast path.
+constexpr size_t space_suffix_slow(string_view s) noexcept {
   size_t end = s.size();
   while (end > 0) {
     const auto c = static_cast<unsigned char>(s[end - 1]);
@@ -67,6 +80,14 @@ constexpr size_t space_suffix(string_view s) noexcept {
     end = start;
   }
   return s.size() - end;
+}
+
+/// Bytes of trailing `unicode.IsSpace` runes (Go `TrimRightFunc(s, unicode.IsSpace)`).
+constexpr size_t space_suffix(string_view s) noexcept {
+  if (s.empty()) return 0;
+  const auto c = static_cast<unsigned char>(s.back());
+  if (c > ' ' && c < 0x80) return 0;  // the usual case: nothing to trim
+  return space_suffix_slow(s);
 }
 
 /// Finds newlines 64 bytes at a time: each block of the source is scanned once into a bit mask,
@@ -153,7 +174,7 @@ constexpr bool has_invalid_utf8(string_view s) noexcept {
       ++i;
       continue;
     }
-    const auto d = dockimg::detail::decode_rune(s.substr(i));
+    const auto d = dockimg::detail::decode_rune(detail_text::tail(s, i));
     if (d.size == 1) return true;
     i += d.size;
   }
@@ -169,7 +190,7 @@ constexpr size_t sanitized_length(string_view s) noexcept {
       ++n;
       continue;
     }
-    const auto d = dockimg::detail::decode_rune(s.substr(i));
+    const auto d = dockimg::detail::decode_rune(detail_text::tail(s, i));
     n += d.size == 1 ? 3 : d.size;
     i += d.size;
   }
@@ -184,7 +205,7 @@ inline size_t sanitize(string_view s, char* out) noexcept {
       out[n++] = s[i++];
       continue;
     }
-    const auto d = dockimg::detail::decode_rune(s.substr(i));
+    const auto d = dockimg::detail::decode_rune(detail_text::tail(s, i));
     if (d.size == 1) {
       n += dockimg::detail::encode_rune(dockimg::detail::replacement_char, out + n);
     } else {
@@ -251,7 +272,7 @@ using std::size_t;
       if (p == n) return true;
       const auto d = static_cast<unsigned char>(s[p]) < 0x80
                          ? dockimg::detail::decoded_rune{static_cast<unsigned char>(s[p]), 1}
-                         : dockimg::detail::decode_rune(s.substr(p));
+                         : dockimg::detail::decode_rune(detail_text::tail(s, p));
       if (!dockimg::detail::is_space(d.rune)) break;
       p += d.size;
     }
@@ -268,7 +289,7 @@ using std::size_t;
       }
       auto d = static_cast<unsigned char>(s[p]) < 0x80
                    ? dockimg::detail::decoded_rune{static_cast<unsigned char>(s[p]), 1}
-                   : dockimg::detail::decode_rune(s.substr(p));
+                   : dockimg::detail::decode_rune(detail_text::tail(s, p));
       const char32_t ch = d.rune;
       if (!in_quote) {
         if (dockimg::detail::is_space(ch)) {
@@ -288,7 +309,7 @@ using std::size_t;
             break;
           }
           p += d.size;
-          d = dockimg::detail::decode_rune(s.substr(p));
+          d = dockimg::detail::decode_rune(detail_text::tail(s, p));
         }
         p += d.size;
       } else {
@@ -300,7 +321,7 @@ using std::size_t;
             break;
           }
           p += d.size;
-          d = dockimg::detail::decode_rune(s.substr(p));
+          d = dockimg::detail::decode_rune(detail_text::tail(s, p));
         }
         p += d.size;
       }
@@ -508,7 +529,7 @@ struct detail_parser_access {
     pos = e < src.size() ? e + 1 : e;
     return true;
   }
-  string_view text(const phys_line& l) const noexcept { return src.substr(l.begin, l.end - l.begin); }
+  string_view text(const phys_line& l) const noexcept { return detail_text::sub(src, l.begin, l.end - l.begin); }
   std::uint32_t off(const char* p) const noexcept { return static_cast<std::uint32_t>(p - src.data()); }
 
   // --- joined-line positions --------------------------------------------------------------------
@@ -674,7 +695,7 @@ struct detail_parser_access {
     if (k == 0 || s[k - 1] != esc) return s;
     if (k >= 2 && s[k - 2] == esc) return s;
     eol = false;
-    return s.substr(0, k - 1);
+    return detail_text::sub(s, 0, k - 1);
   }
 
   bool read_instruction(string_view first, bool eol) noexcept {
@@ -779,17 +800,17 @@ struct detail_parser_access {
       t.remove_suffix(detail_text::space_suffix(t));
       size_t k = 0;
       while (k < t.size() && !dockimg::detail::is_ascii_blank(t[k])) ++k;
-      n->name_ = t.substr(0, k);
+      n->name_ = detail_text::sub(t, 0, k);
       n->name_range_ = map_range(joff(t), joff(t) + k);
       n->kind_ = keyword_from(n->name_);
       string_view args;
       if (k < t.size()) {
         size_t m = k;
         while (m < t.size() && dockimg::detail::is_ascii_blank(t[m])) ++m;
-        const string_view rest = t.substr(m);
+        const string_view rest = detail_text::tail(t, m);
         size_t args_at = 0;
         if (!extract_flags(*n, rest, args_at)) return nullptr;
-        args = rest.substr(args_at);
+        args = detail_text::tail(rest, args_at);
         args.remove_prefix(detail_text::space_prefix(args));
         args.remove_suffix(detail_text::space_suffix(args));
       }
@@ -894,7 +915,7 @@ struct detail_parser_access {
       const flag_scan f = scan_flag(s, p, nullptr);
       string_view value;
       if (f.plain) {
-        value = s.substr(p, f.end - p);
+        value = detail_text::sub(s, p, f.end - p);
       } else {
         char* buf = mem.make_text(f.out_len);
         if (buf == nullptr) return oom();
@@ -974,7 +995,7 @@ struct detail_parser_access {
     for (;;) {
       size_t j = i;
       while (j < s.size() && !dockimg::detail::is_ascii_blank(s[j])) ++j;
-      if (!push_slice(n, s.substr(i, j - i))) return false;
+      if (!push_slice(n, detail_text::sub(s, i, j - i))) return false;
       if (j == s.size()) return true;
       while (j < s.size() && dockimg::detail::is_ascii_blank(s[j])) ++j;
       i = j;
@@ -1042,8 +1063,8 @@ struct detail_parser_access {
     size_t next = sep;
     while (next < s.size() && dockimg::detail::is_space_byte(static_cast<unsigned char>(s[next]))) ++next;
     if (sep == 0) return true;
-    if (!push_slice(n, s.substr(0, sep))) return false;
-    return parse_maybe_json(n, s.substr(next));
+    if (!push_slice(n, detail_text::sub(s, 0, sep))) return false;
+    return parse_maybe_json(n, detail_text::tail(s, next));
   }
 
   template <class F>
@@ -1053,7 +1074,7 @@ struct detail_parser_access {
 
   /// A parseWords word as a value: a slice of `s`, or a sanitised copy when it has invalid UTF-8.
   bool word_value(string_view s, size_t b, size_t e, string_view& out) noexcept {
-    const string_view raw = s.substr(b, e - b);
+    const string_view raw = detail_text::sub(s, b, e - b);
     if (!detail_text::has_invalid_utf8(raw)) {
       out = raw;
       return true;
@@ -1082,7 +1103,7 @@ struct detail_parser_access {
     bool first_has_eq = false;
     for_each_word(s, [&](size_t b, size_t e) {
       any = true;
-      first_has_eq = s.substr(b, e - b).find('=') != string_view::npos;
+      first_has_eq = detail_text::sub(s, b, e - b).find('=') != string_view::npos;
       return false;
     });
     if (!any) return true;
@@ -1094,7 +1115,7 @@ struct detail_parser_access {
       }
       size_t m = k;
       while (m < s.size() && dockimg::detail::is_ascii_blank(s[m])) ++m;
-      if (!push_slice(n, s.substr(0, k)) || !push_slice(n, s.substr(m))) return false;
+      if (!push_slice(n, detail_text::sub(s, 0, k)) || !push_slice(n, detail_text::tail(s, m))) return false;
       const auto at = map(base + s.size());
       return push_word(n, string_view(), {at, at}) != nullptr || oom();
     }
@@ -1106,14 +1127,14 @@ struct detail_parser_access {
         return fail(errc::missing_equals, start_line, current_line, map_range(base + b, base + e), v);
       }
       const source_range r = map_range(base + b, base + e);
-      const string_view raw = s.substr(b, e - b);
+      const string_view raw = detail_text::sub(s, b, e - b);
       const size_t raw_eq = raw.find('=');
       const source_range kr = map_range(base + b, base + b + raw_eq);
       const source_range vr = map_range(base + b + raw_eq + 1, base + e);
       const source_range er = map_range(base + b + raw_eq, base + b + raw_eq + 1);
       (void)r;
-      return (push_word(n, v.substr(0, eq), kr) != nullptr && push_word(n, v.substr(eq + 1), vr) != nullptr &&
-              push_word(n, v.substr(eq, 1), er) != nullptr) ||
+      return (push_word(n, detail_text::sub(v, 0, eq), kr) != nullptr && push_word(n, detail_text::tail(v, eq + 1), vr) != nullptr &&
+              push_word(n, detail_text::sub(v, eq, 1), er) != nullptr) ||
              oom();
     });
   }
@@ -1159,7 +1180,7 @@ struct detail_parser_access {
         }
         if (t == h.name) {
           terminated = true;
-          h.content = src.substr(body, b.begin - body);
+          h.content = detail_text::sub(src, body, b.begin - body);
           h.content_range = {static_cast<std::uint32_t>(body), static_cast<std::uint32_t>(b.begin)};
           h.end_line = current_line;
           break;
