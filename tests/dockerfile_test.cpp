@@ -184,6 +184,34 @@ TEST_CASE("a too small arena is reported - never overrun") {
   CHECK(smallest_ok < need);
 }
 
+TEST_CASE("storage_hint is enough for the densest inputs") {
+  auto rep = [](const std::string& s, int n) {
+    std::string o;
+    for (int i = 0; i < n; ++i) o += s;
+    return o;
+  };
+  // One shape per record kind, each as dense as the syntax allows.
+  const std::string cases[] = {
+      rep("a\n", 10000),                                   // an instruction every two bytes
+      "FROM a\n" + rep("ONBUILD ", 5000) + "RUN x\n",     // ONBUILD chains
+      "FROM a\nENV " + rep("a= ", 5000) + "\n",           // key/value/separator triples
+      rep("#a\n", 10000) + "FROM a\n",                    // comments
+      "FROM a\nRUN " + rep("<<a ", 2000) + "\n" + rep("a\n", 2000),  // heredocs
+      "FROM " + rep("a ", 10000),                          // words
+      "CMD [" + rep("\"\",", 5000) + "\"\"]",               // JSON strings
+      "RUN " + rep("--a ", 5000) + "x",                     // flags
+      "RUN a" + rep("\\\na", 10000),                        // continuation pieces
+      "LABEL " + rep("\xff= ", 5000),                       // sanitised words
+      "RUN <<" + rep("\"a\"", 3000) + "\n",                  // long heredoc names
+  };
+  for (const auto& text : cases) {
+    std::vector<unsigned char> mem(df::storage_hint(text));
+    dockimg::arena a(mem.data(), mem.size());
+    const auto doc = df::parse(text, a);
+    CHECK(doc.error().code != df::errc::out_of_storage);
+  }
+}
+
 TEST_CASE("deeply nested ONBUILD and long continuations do not exhaust the stack") {
   std::string text = "FROM a\n";
   for (int i = 0; i < 200000; ++i) text += "ONBUILD \\\n";

@@ -503,7 +503,7 @@ class document {
 /// An arena size that is always enough to parse `source` in one go: a generous bound, useful to
 /// size a reusable buffer once. `parse` reports `errc::out_of_storage` when a smaller arena runs out.
 [[nodiscard]] constexpr std::size_t storage_hint(std::string_view source) noexcept {
-  return 96 * source.size() + 4096;
+  return 128 * source.size() + 4096;
 }
 
 /// Parses a Dockerfile exactly as BuildKit's `parser.Parse` does.
