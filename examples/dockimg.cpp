@@ -9,6 +9,9 @@
 
 #include <dockimg/dockimg.hpp>
 
+#include "cli_stages.hpp"
+#include "cli_dockerignore.hpp"
+
 namespace {
 
 namespace df = dockimg::dockerfile;
@@ -18,6 +21,10 @@ constexpr std::string_view usage_text =
     "\n"
     "commands:\n"
     "  parse [--format=dump|json|none] FILE...   parse Dockerfiles as BuildKit does\n"
+    "  stages [--target NAME] [--build-arg K=V]... [--format=text|json] FILE\n"
+    "                                            list build stages, bases, dependencies, ARG/ENV\n"
+    "  ignore --dockerignore FILE [PATHS|-]      1/0 per path: excluded by .dockerignore or sent\n"
+    "  context DIR [--dockerignore F] [--file D] [--format=text|json] [--excluded]  what is sent\n"
     "\n"
     "  dockimg --version     print the version\n"
     "  dockimg help COMMAND  describe one command\n";
@@ -332,12 +339,19 @@ int main(int argc, char** argv) {
   if (cmd == "help") {
     if (argc > 2 && std::string_view(argv[2]) == "parse") {
       out(parse_help);
+    } else if (argc > 2 && (std::string_view(argv[2]) == "ignore" || std::string_view(argv[2]) == "context")) {
+      out(std::string_view(argv[2]) == "ignore" ? dockimg_cli_ignore::ignore_help : dockimg_cli_ignore::context_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "stages") {
+      out(dockimg_cli_stages::stages_help);
     } else {
       out(usage_text);
     }
     return 0;
   }
   if (cmd == "parse") return cmd_parse(argc - 2, argv + 2);
+  if (cmd == "stages") return dockimg_cli_stages::cmd_stages(argc - 2, argv + 2);
+  if (cmd == "ignore") return dockimg_cli_ignore::cmd_ignore(argc - 2, argv + 2);
+  if (cmd == "context") return dockimg_cli_ignore::cmd_context(argc - 2, argv + 2);
   err("dockimg: unknown command '" + std::string(cmd) + "'\n");
   err(usage_text);
   return 2;

@@ -7,6 +7,8 @@
 #include "arena.hpp"
 #include "config.hpp"
 #include "dockerfile.hpp"
+#include "dockerignore.hpp"
+#include "instructions.hpp"
 #include "shell.hpp"
 #include "source.hpp"
 #include "version.hpp"

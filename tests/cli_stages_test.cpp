@@ -1,0 +1,159 @@
+// The dockimg command line, `dockimg stages`, run as a user runs it.
+#include <doctest/doctest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "test_support.hpp"
+
+#ifndef DOCKIMG_CLI_PATH
+#define DOCKIMG_CLI_PATH "dockimg"
+#endif
+
+namespace {
+
+struct stages_run {
+  int status = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string stages_quote(const std::string& s) {
+  std::string q = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      q += "'\\''";
+    } else {
+      q += c;
+    }
+  }
+  return q + "'";
+}
+
+/// Runs `dockimg stages ARGS` with `input` as standard input (the file argument is '-').
+stages_run run_stages(const std::string& args, const std::string& input) {
+  static int counter = 0;
+  const std::string base = "/tmp/dockimg_cli_stages_test_" + std::to_string(::getpid()) + "_" +
+                           std::to_string(counter++);
+  std::FILE* in = std::fopen((base + ".in").c_str(), "wb");
+  REQUIRE(in != nullptr);
+  std::fwrite(input.data(), 1, input.size(), in);
+  std::fclose(in);
+  const std::string cmd =
+      stages_quote(DOCKIMG_CLI_PATH) + " stages " + args + " <" + base + ".in 2>" + base + ".err";
+  stages_run r;
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  REQUIRE(p != nullptr);
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
+  const int st = ::pclose(p);
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  dockimg_test::read_file(base + ".err", r.err);
+  std::remove((base + ".err").c_str());
+  std::remove((base + ".in").c_str());
+  return r;
+}
+
+const char* const multistage =
+    "ARG VERSION=1.22\n"
+    "FROM golang:${VERSION} AS build\n"
+    "ENV CGO_ENABLED=0\n"
+    "ARG VERSION\n"
+    "RUN --mount=type=cache,target=/root/.cache go build\n"
+    "FROM build AS test\n"
+    "RUN go test\n"
+    "FROM scratch AS final\n"
+    "COPY --from=build /out /out\n";
+
+}  // namespace
+
+TEST_SUITE("cli") {
+  TEST_CASE("cli stages: text listing") {
+    const stages_run r = run_stages("-", multistage);
+    CHECK(r.status == 0);
+    CHECK(r.err.empty());
+    CHECK(r.out ==
+          "stage 0 build\n"
+          "  base: image golang:1.22 (from golang:${VERSION})\n"
+          "  depends on: -\n"
+          "  reachable: yes\n"
+          "  ARG VERSION=1.22\n"
+          "  ENV CGO_ENABLED=0\n"
+          "stage 1 test\n"
+          "  base: stage 0 build\n"
+          "  depends on: -\n"
+          "  reachable: no\n"
+          "  ARG VERSION=1.22\n"
+          "  ENV CGO_ENABLED=0\n"
+          "stage 2 final (target)\n"
+          "  base: image scratch\n"
+          "  depends on: stage 0 build (copy)\n"
+          "  reachable: yes\n");
+  }
+
+  TEST_CASE("cli stages: target and build args") {
+    const stages_run r = run_stages("--target TEST --build-arg VERSION=1.23 -", multistage);
+    CHECK(r.status == 0);
+    CHECK(r.out.find("  base: image golang:1.23 (from golang:${VERSION})\n") != std::string::npos);
+    CHECK(
+        r.out.find(
+            "stage 1 test (target)\n  base: stage 0 build\n  depends on: -\n  reachable: yes\n") !=
+        std::string::npos);
+    CHECK(r.out.find("stage 2 final\n") != std::string::npos);
+  }
+
+  TEST_CASE("cli stages: json") {
+    const stages_run r = run_stages("--format=json -", multistage);
+    CHECK(r.status == 0);
+    const nlohmann::json j = nlohmann::json::parse(r.out);
+    CHECK(j["ok"] == true);
+    CHECK(j["target"] == 2);
+    CHECK(j["global_args"]["VERSION"] == "1.22");
+    CHECK(j["global_args"]["TARGETSTAGE"] == "final");
+    REQUIRE(j["stages"].size() == 3);
+    CHECK(j["stages"][0]["base"]["image"] == "golang:1.22");
+    CHECK(j["stages"][0]["depends_on"][0]["implicit"] == true);
+    CHECK(j["stages"][1]["base"]["stage"] == 0);
+    CHECK(j["stages"][1]["reachable"] == false);
+    CHECK(j["stages"][2]["depends_on"][0]["stage"] == 0);
+    CHECK(j["stages"][2]["depends_on"][0]["line"] == 9);
+    CHECK(j["stages"][0]["env"]["CGO_ENABLED"] == "0");
+  }
+
+  TEST_CASE("cli stages: errors") {
+    {
+      const stages_run r = run_stages("--target nope -", multistage);
+      CHECK(r.status == 1);
+      CHECK(r.err == "-: error: target stage \"nope\" could not be found\n");
+    }
+    {
+      const stages_run r = run_stages("-", "FROM a AS one\nCOPY --from=one / /\n");
+      CHECK(r.status == 1);
+      CHECK(r.err == "-:2:1: error: circular dependency detected on stage: one\n");
+    }
+    {
+      const stages_run r = run_stages("-", "FROM a\nRUN --network=bogus true\n");
+      CHECK(r.status == 1);
+      CHECK(r.err ==
+            "-:2:1: error: dockerfile parse error on line 2: invalid network mode \"bogus\"\n");
+    }
+    {
+      const stages_run r = run_stages("-", "RUN true\n");
+      CHECK(r.status == 1);
+      CHECK(r.err == "-:1:1: error: no build stage in current context\n");
+    }
+    {
+      const stages_run r = run_stages("--format=yaml -", multistage);
+      CHECK(r.status == 2);
+    }
+    {
+      const stages_run r = run_stages("", multistage);
+      CHECK(r.status == 2);
+    }
+  }
+
+}  // TEST_SUITE
