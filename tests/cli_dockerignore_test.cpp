@@ -9,54 +9,15 @@
 #include <unistd.h>
 #include <vector>
 
-#include "test_support.hpp"
-
-#ifndef DOCKIMG_CLI_PATH
-#define DOCKIMG_CLI_PATH "dockimg"
-#endif
+#include "cli_support.hpp"
 
 namespace {
 
-struct cli_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string shell_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
+using dockimg_test::cli_result;
+using dockimg_test::shell_quote;
 
 cli_result run_ignore_cli(const std::string& args, const std::string& input = "") {
-  static int counter = 0;
-  const std::string base = "/tmp/dockimg_ignore_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  std::string cmd = shell_quote(DOCKIMG_CLI_PATH) + " " + args + " 2>" + base + ".err";
-  {
-    std::FILE* in = std::fopen((base + ".in").c_str(), "wb");
-    std::fwrite(input.data(), 1, input.size(), in);
-    std::fclose(in);
-    cmd += " <" + base + ".in";
-  }
-  cli_result r;
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  dockimg_test::read_file(base + ".err", r.err);
-  std::remove((base + ".err").c_str());
-  std::remove((base + ".in").c_str());
-  return r;
+  return dockimg_test::run_cli(args, input);
 }
 
 void write(const std::string& path, const std::string& data) {

@@ -8,57 +8,12 @@
 #include <sys/wait.h>
 #include <vector>
 
-#include "test_support.hpp"
-
-#ifndef DOCKIMG_CLI_PATH
-#define DOCKIMG_CLI_PATH "dockimg"
-#endif
+#include "cli_support.hpp"
 
 namespace {
 
-struct run_result {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
-
-/// Runs the CLI with `args` (already shell-quoted) and optional standard input.
-run_result run_cli(const std::string& args, const std::string& input = "") {
-  static int counter = 0;
-  const std::string base = "/tmp/dockimg_cli_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
-  std::string cmd = quote(DOCKIMG_CLI_PATH) + " " + args + " 2>" + base + ".err";
-  if (!input.empty()) {
-    std::FILE* in = std::fopen((base + ".in").c_str(), "wb");
-    std::fwrite(input.data(), 1, input.size(), in);
-    std::fclose(in);
-    cmd += " <" + base + ".in";
-  }
-  run_result r;
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  dockimg_test::read_file(base + ".err", r.err);
-  std::remove((base + ".err").c_str());
-  std::remove((base + ".in").c_str());
-  return r;
-}
-
+using dockimg_test::run_cli;
+using dockimg_test::shell_quote;
 
 }  // namespace
 
@@ -72,7 +27,7 @@ TEST_CASE("dockimg parse --format=dump reproduces every BuildKit result file") {
   for (const auto& name : dockimg_test::list_dir(dir)) {
     std::string expected;
     REQUIRE(dockimg_test::read_file(dir + "/" + name + "/result", expected));
-    const auto r = run_cli("parse --format=dump " + quote(dir + "/" + name + "/Dockerfile"));
+    const auto r = run_cli("parse --format=dump " + shell_quote(dir + "/" + name + "/Dockerfile"));
     ++total;
     if (r.status == 0 && r.out == expected) {
       ++same;
@@ -93,7 +48,7 @@ TEST_CASE("dockimg parse reports BuildKit's error with FILE:LINE:COLUMN and exit
     if (!r["computed"].contains("error")) continue;
     ++negatives;
     const std::string file = dir + "/" + r["dockerfile_file"].get<std::string>();
-    const auto res = run_cli("parse --format=none " + quote(file));
+    const auto res = run_cli("parse --format=none " + shell_quote(file));
     CHECK(res.status == 1);
     const std::string message = r["computed"]["error"]["message"];
     CHECK_MESSAGE(res.err.find(file + ":") == 0, res.err);

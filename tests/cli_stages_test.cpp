@@ -7,55 +7,16 @@
 #include <cstdlib>
 #include <string>
 
-#include "test_support.hpp"
-
-#ifndef DOCKIMG_CLI_PATH
-#define DOCKIMG_CLI_PATH "dockimg"
-#endif
+#include "cli_support.hpp"
 
 namespace {
 
-struct stages_run {
-  int status = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string stages_quote(const std::string& s) {
-  std::string q = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      q += "'\\''";
-    } else {
-      q += c;
-    }
-  }
-  return q + "'";
-}
+using stages_run = dockimg_test::cli_result;
+using dockimg_test::shell_quote;
 
 /// Runs `dockimg stages ARGS` with `input` as standard input (the file argument is '-').
 stages_run run_stages(const std::string& args, const std::string& input) {
-  static int counter = 0;
-  const std::string base = "/tmp/dockimg_cli_stages_test_" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++);
-  std::FILE* in = std::fopen((base + ".in").c_str(), "wb");
-  REQUIRE(in != nullptr);
-  std::fwrite(input.data(), 1, input.size(), in);
-  std::fclose(in);
-  const std::string cmd =
-      stages_quote(DOCKIMG_CLI_PATH) + " stages " + args + " <" + base + ".in 2>" + base + ".err";
-  stages_run r;
-  std::FILE* p = ::popen(cmd.c_str(), "r");
-  REQUIRE(p != nullptr);
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, n);
-  const int st = ::pclose(p);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  dockimg_test::read_file(base + ".err", r.err);
-  std::remove((base + ".err").c_str());
-  std::remove((base + ".in").c_str());
-  return r;
+  return dockimg_test::run_cli("stages " + args, input);
 }
 
 const char* const multistage =
