@@ -13,11 +13,17 @@
 #include <string_view>
 #include <vector>
 
+#include "cli_common.hpp"
 #include <dockimg/dockerignore.hpp>
 
 namespace dockimg_cli_ignore {
 
 namespace dig = dockimg::dockerignore;
+constexpr auto& put = dockimg_cli::out;
+constexpr auto& put_err = dockimg_cli::err;
+constexpr auto& slurp = dockimg_cli::read_file;
+constexpr auto& json_str = dockimg_cli::json_string;
+
 
 /// Help text of `dockimg ignore`.
 constexpr std::string_view ignore_help =
@@ -49,53 +55,8 @@ constexpr std::string_view context_help =
     "id_rsa), and when there is no .dockerignore.\n"
     "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
 
-/// Writes to standard output.
-inline void put(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
-/// Writes to standard error.
-inline void put_err(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); }
 
-/// Reads a whole file ('-': standard input); false when it cannot be read.
-inline bool slurp(const std::string& path, std::string& data) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  const bool ok = std::ferror(f) == 0;
-  if (f != stdin) std::fclose(f);
-  return ok;
-}
 
-/// Appends `s` as a JSON string (invalid UTF-8 becomes U+FFFD).
-inline void json_str(std::string& o, std::string_view s) {
-  o += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const auto d = dockimg::detail::decode_rune(s.substr(i));
-      if (d.size == 1) {
-        o += "\\ufffd";
-      } else {
-        o.append(s.data() + i, d.size);
-      }
-      i += d.size;
-      continue;
-    }
-    ++i;
-    if (c == '"') {
-      o += "\\\"";
-    } else if (c == '\\') {
-      o += "\\\\";
-    } else if (c < 0x20 || c == 0x7F) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      o += b;
-    } else {
-      o += static_cast<char>(c);
-    }
-  }
-  o += '"';
-}
 
 /// A loaded and compiled ignore file.
 struct loaded {

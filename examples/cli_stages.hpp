@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include "cli_common.hpp"
 #include <dockimg/dockerfile.hpp>
 #include <dockimg/instructions.hpp>
 #include <string>
@@ -17,6 +18,11 @@
 namespace dockimg_cli_stages {
 
 namespace df = dockimg::dockerfile;
+using dockimg_cli::json_string;
+constexpr auto& stages_out = dockimg_cli::out;
+constexpr auto& stages_err = dockimg_cli::err;
+constexpr auto& stages_read = dockimg_cli::read_file;
+
 
 /// Help text of `dockimg stages`.
 constexpr std::string_view stages_help =
@@ -37,53 +43,7 @@ constexpr std::string_view stages_help =
     "Errors go to standard error as FILE:LINE:COLUMN: error: MESSAGE (FILE: error: MESSAGE when\n"
     "BuildKit gives no location). Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
 
-inline void stages_out(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
-inline void stages_err(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); }
 
-/// Appends `s` as a JSON string (invalid UTF-8 becomes U+FFFD).
-inline void stages_json_string(std::string& o, std::string_view s) {
-  o += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const auto d = dockimg::detail::decode_rune(s.substr(i));
-      if (d.size == 1) {
-        o += "\\ufffd";
-      } else {
-        o.append(s.data() + i, d.size);
-      }
-      i += d.size;
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"':
-        o += "\\\"";
-        break;
-      case '\\':
-        o += "\\\\";
-        break;
-      case '\n':
-        o += "\\n";
-        break;
-      case '\r':
-        o += "\\r";
-        break;
-      case '\t':
-        o += "\\t";
-        break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          o += b;
-        } else {
-          o += static_cast<char>(c);
-        }
-    }
-  }
-  o += '"';
-}
 
 inline void stages_json_vars(std::string& o, dockimg::list_view<dockimg::shell::env_var> vars) {
   o += '{';
@@ -91,9 +51,9 @@ inline void stages_json_vars(std::string& o, dockimg::list_view<dockimg::shell::
   for (const auto& v : vars) {
     if (!first) o += ',';
     first = false;
-    stages_json_string(o, v.key);
+    json_string(o, v.key);
     o += ':';
-    stages_json_string(o, v.value);
+    json_string(o, v.value);
   }
   o += '}';
 }
@@ -110,16 +70,6 @@ inline const char* dependency_name(df::dependency_kind k) {
   return "?";
 }
 
-inline bool stages_read(const std::string& path, std::string& data) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  const bool ok = std::ferror(f) == 0;
-  if (f != stdin) std::fclose(f);
-  return ok;
-}
 
 /// `dockimg stages ARGS...` (argv without the program and command names).
 inline int cmd_stages(int argc, char** argv) {
@@ -229,9 +179,9 @@ inline int cmd_stages(int argc, char** argv) {
       report(e.range, e.line, df::message(e));
       if (format == "json") {
         std::string o = "{\"file\":";
-        stages_json_string(o, file);
+        json_string(o, file);
         o += ",\"ok\":false,\"error\":{\"message\":";
-        stages_json_string(o, df::message(e));
+        json_string(o, df::message(e));
         if (e.line != 0) {
           const auto p = loc.locate(e.range.begin);
           o += ",\"line\":" + std::to_string(p.line) + ",\"column\":" + std::to_string(p.column);
@@ -244,7 +194,7 @@ inline int cmd_stages(int argc, char** argv) {
     const auto nodes = g.nodes;
     if (format == "json") {
       std::string o = "{\"file\":";
-      stages_json_string(o, file);
+      json_string(o, file);
       o += ",\"ok\":true,\"target\":" + std::to_string(g.target) + ",\"global_args\":";
       stages_json_vars(o, g.global_args);
       o += ",\"stages\":[";
@@ -256,10 +206,10 @@ inline int cmd_stages(int argc, char** argv) {
         if (st.name.empty()) {
           o += "null";
         } else {
-          stages_json_string(o, st.name);
+          json_string(o, st.name);
         }
         o += ",\"display_name\":";
-        stages_json_string(o, n.display_name);
+        json_string(o, n.display_name);
         const auto p = loc.locate(st.from->range.begin);
         o += ",\"line\":" + std::to_string(p.line) + ",\"base\":{\"stage\":";
         o += n.base_stage >= 0 ? std::to_string(n.base_stage) : std::string("null");
@@ -267,15 +217,15 @@ inline int cmd_stages(int argc, char** argv) {
         if (n.base_stage >= 0) {
           o += "null";
         } else {
-          stages_json_string(o, n.base_name);
+          json_string(o, n.base_name);
         }
         o += ",\"as_written\":";
-        stages_json_string(o, st.base_name);
+        json_string(o, st.base_name);
         o += "},\"platform\":";
         if (n.platform.empty()) {
           o += "null";
         } else {
-          stages_json_string(o, n.platform);
+          json_string(o, n.platform);
         }
         o += ",\"depends_on\":[";
         for (std::size_t k = 0; k < n.deps.size(); ++k) {
@@ -289,7 +239,7 @@ inline int cmd_stages(int argc, char** argv) {
           if (d.stage >= 0) {
             o += "null";
           } else {
-            stages_json_string(o, d.image);
+            json_string(o, d.image);
           }
           o += ",\"implicit\":";
           o += d.implicit ? "true" : "false";

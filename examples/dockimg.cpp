@@ -9,12 +9,18 @@
 
 #include <dockimg/dockimg.hpp>
 
+#include "cli_common.hpp"
+
 #include "cli_stages.hpp"
 #include "cli_dockerignore.hpp"
 
 namespace {
 
 namespace df = dockimg::dockerfile;
+using dockimg_cli::err;
+using dockimg_cli::json_string;
+using dockimg_cli::out;
+using dockimg_cli::read_file;
 
 constexpr std::string_view usage_text =
     "usage: dockimg <command> [options] [arguments]\n"
@@ -43,54 +49,8 @@ constexpr std::string_view parse_help =
     "Errors and warnings go to standard error as FILE:LINE:COLUMN: error|warning: MESSAGE.\n"
     "Exit status: 0 when every file parsed, 1 when any failed, 2 on a usage error.\n";
 
-void out(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stdout); }
-void err(std::string_view s) { std::fwrite(s.data(), 1, s.size(), stderr); }
 
-bool read_file(const std::string& path, std::string& data) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
-  char buf[65536];
-  std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) data.append(buf, n);
-  const bool ok = std::ferror(f) == 0;
-  if (f != stdin) std::fclose(f);
-  return ok;
-}
 
-/// Appends `s` as a JSON string literal (invalid UTF-8 becomes U+FFFD).
-void json_string(std::string& o, std::string_view s) {
-  o += '"';
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const auto d = dockimg::detail::decode_rune(s.substr(i));
-      if (d.size == 1) {
-        o += "\\ufffd";
-      } else {
-        o.append(s.data() + i, d.size);
-      }
-      i += d.size;
-      continue;
-    }
-    ++i;
-    switch (c) {
-      case '"': o += "\\\""; break;
-      case '\\': o += "\\\\"; break;
-      case '\n': o += "\\n"; break;
-      case '\r': o += "\\r"; break;
-      case '\t': o += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7F) {
-          char b[8];
-          std::snprintf(b, sizeof b, "\\u%04x", c);
-          o += b;
-        } else {
-          o += static_cast<char>(c);
-        }
-    }
-  }
-  o += '"';
-}
 
 void json_pos(std::string& o, dockimg::source_locator& loc, std::uint32_t offset) {
   const auto p = loc.locate(offset);
