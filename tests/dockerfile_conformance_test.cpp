@@ -40,20 +40,7 @@ std::vector<std::string> values_of(const df::instruction& ins) {
   return v;
 }
 
-/// The corpus stores strings as JSON, where invalid UTF-8 became U+FFFD: compare likewise.
-std::string u8(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto d = dockimg::detail::decode_rune(s.substr(i));
-    if (d.size == 1 && static_cast<unsigned char>(s[i]) >= 0x80) {
-      out += "\xEF\xBF\xBD";
-    } else {
-      out.append(s.data() + i, d.size);
-    }
-    i += d.size;
-  }
-  return out;
-}
+std::string u8(std::string_view s) { return dockimg_test::json_text(s); }
 
 std::vector<std::string> u8(const std::vector<std::string>& v) {
   std::vector<std::string> out;

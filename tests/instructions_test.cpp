@@ -43,20 +43,7 @@ struct parsed_doc {
   }
 };
 
-/// The string as Go's JSON encoder writes it: invalid UTF-8 bytes become U+FFFD.
-std::string str(std::string_view s) {
-  std::string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto d = dockimg::detail::decode_rune(s.substr(i));
-    if (d.size == 1 && static_cast<unsigned char>(s[i]) >= 0x80) {
-      out += "\xEF\xBF\xBD";
-    } else {
-      out.append(s.data() + i, d.size);
-    }
-    i += d.size;
-  }
-  return out;
-}
+std::string str(std::string_view s) { return dockimg_test::json_text(s); }
 
 json list(dockimg::list_view<std::string_view> l) {
   json j = json::array();

@@ -65,6 +65,21 @@ inline std::vector<std::string> list_dir(const std::string& path) {
   return out;
 }
 
+/// `s` as the corpus stores it: JSON text, where every invalid UTF-8 byte became U+FFFD.
+inline std::string json_text(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto d = dockimg::detail::decode_rune(s.substr(i));
+    if (d.size == 1 && static_cast<unsigned char>(s[i]) >= 0x80) {
+      out += "\xEF\xBF\xBD";
+    } else {
+      out.append(s.data() + i, d.size);
+    }
+    i += d.size;
+  }
+  return out;
+}
+
 /// Every record of a JSON Lines file.
 inline std::vector<nlohmann::json> read_jsonl(const std::string& path) {
   std::vector<nlohmann::json> out;
