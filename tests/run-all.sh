@@ -18,8 +18,9 @@ logs=build/run-all
 mkdir -p "$logs"
 
 # --- packages ---------------------------------------------------------------------------------
+# busybox-static: the root file system the heredoc build test runs RUN instructions in (as root)
 packages=(cmake ninja-build g++ clang doctest-dev libbenchmark-dev nlohmann-json3-dev pkg-config
-  libclang-rt-14-dev)
+  libclang-rt-14-dev busybox-static)
 if command -v dpkg-query > /dev/null; then
   missing=()
   for p in "${packages[@]}"; do

@@ -6,6 +6,7 @@
 
 #include "arena.hpp"
 #include "config.hpp"
+#include "dispatch.hpp"
 #include "dockerfile.hpp"
 #include "dockerignore.hpp"
 #include "instructions.hpp"
