@@ -12,6 +12,7 @@
 #include "cli_common.hpp"
 
 #include "cli_stages.hpp"
+#include "cli_typed.hpp"
 #include "cli_dockerignore.hpp"
 
 namespace {
@@ -43,7 +44,10 @@ constexpr std::string_view parse_help =
     "  --format=dump  BuildKit's Node.Dump() form, the format of its testfiles/*/result (default)\n"
     "  --format=json  one JSON object per file and per line: directives, instructions with\n"
     "                 keyword, flags, arguments, form, heredocs, comments and positions\n"
-    "                 (1-based line and byte column; 'end' is exclusive), warnings and the error\n"
+    "                 (1-based line and byte column; 'end' is exclusive), warnings and the error;\n"
+    "                 each instruction also has 'typed': BuildKit's typed value (RUN mounts,\n"
+    "                 COPY/ADD sources and destination, EXPOSE ports, HEALTHCHECK durations in ns,\n"
+    "                 ...), words as written, or null with 'typed_error' (BuildKit's message)\n"
     "  --format=none  only check\n"
     "\n"
     "Errors and warnings go to standard error as FILE:LINE:COLUMN: error|warning: MESSAGE.\n"
@@ -213,6 +217,7 @@ int cmd_parse(int argc, char** argv) {
   }
   int status = 0;
   std::vector<unsigned char> memory;
+  std::vector<unsigned char> typed_memory;
   for (const auto& file : files) {
     std::string data;
     if (!read_file(file, data)) {
@@ -255,10 +260,23 @@ int cmd_parse(int argc, char** argv) {
       }
       o += "],\"instructions\":[";
       first = true;
+      typed_memory.resize(df::storage_hint(data) * 2);
       for (const auto& ins : doc.instructions()) {
         if (!first) o += ',';
         first = false;
         json_instruction(o, loc, ins, true);
+        // the instruction layer's typed value (or its error), inside the same object
+        o.pop_back();
+        dockimg::arena typed_storage(typed_memory.data(), typed_memory.size());
+        const df::instruction_result t = df::parse_instruction(ins, typed_storage);
+        o += ",\"typed\":";
+        if (t.ok()) {
+          dockimg_cli::json_typed(o, t.value);
+        } else {
+          o += "null,\"typed_error\":";
+          json_string(o, df::message(t.error));
+        }
+        o += '}';
       }
       o += "],\"warnings\":[";
       first = true;

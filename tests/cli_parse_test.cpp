@@ -121,3 +121,159 @@ TEST_CASE("dockimg parse --format=json describes instructions with positions") {
 }
 
 }  // TEST_SUITE
+
+// `dockimg parse --format=json` gives each instruction its typed value: compared field by field
+// with the instructions BuildKit typed for every probe_parser.jsonl record.
+namespace {
+
+/// The CLI's typed JSON of one instruction against BuildKit's computed fields; returns the first
+/// difference ("" when none).
+std::string typed_difference(nlohmann::json got, const nlohmann::json& want) {
+  // copies: operator[] on a non-const object gives null for a missing member
+  const std::string type = want.value("type", "");
+  nlohmann::json f = want.contains("fields") ? want["fields"] : nlohmann::json::object();
+  auto list = [](const nlohmann::json& j) {
+    return j.is_null() ? nlohmann::json::array() : nlohmann::json(j);
+  };
+  auto opt = [](const nlohmann::json& j) {  // "" in Go is null in the CLI's optional strings
+    return j.is_string() && j.get<std::string>().empty() ? nlohmann::json() : j;
+  };
+  auto text = [](const nlohmann::json& j) {  // corpus strings carry U+FFFD for invalid UTF-8
+    return j.is_string() ? nlohmann::json(dockimg_test::json_text(j.get<std::string>())) : j;
+  };
+  std::vector<std::pair<nlohmann::json, nlohmann::json>> pairs;  // (got, want)
+  if (type == "Stage") {
+    pairs = {{got["base_name"], text(f["BaseName"])}, {got["name"], opt(text(f["Name"]))},
+             {got["platform"], opt(text(f["Platform"]))}};
+  } else if (type == "RunCommand" || type == "CmdCommand" || type == "EntrypointCommand") {
+    pairs = {{got["cmd_line"], list(f["CmdLine"])}, {got["prepend_shell"], f["PrependShell"]},
+             {nlohmann::json(got["files"].size()), nlohmann::json(list(f["Files"]).size())}};
+    if (type == "RunCommand") {
+      pairs.push_back({got["network"], f["network"]});
+      pairs.push_back({got["security"], f["security"]});
+      if (!f["mounts"].is_null() && !got.contains("mounts_error")) {
+        pairs.push_back({nlohmann::json(got["mounts"].size()), nlohmann::json(f["mounts"].size())});
+      }
+    }
+  } else if (type == "CopyCommand" || type == "AddCommand") {
+    pairs = {{got["sources"], list(f["SourcePaths"])}, {got["dest"], f["DestPath"]},
+             {got["chown"], opt(f["Chown"])}, {got["chmod"], opt(f["Chmod"])}, {got["link"], f["Link"]},
+             {got["exclude"], list(f["ExcludePatterns"])},
+             {nlohmann::json(got["heredoc_sources"].size()), nlohmann::json(list(f["SourceContents"]).size())}};
+    if (type == "CopyCommand") {
+      pairs.push_back({got["from"], opt(f["From"])});
+      pairs.push_back({got["parents"], f["Parents"]});
+    } else {
+      pairs.push_back({got["checksum"], opt(f["Checksum"])});
+      pairs.push_back({got["keep_git_dir"], f["KeepGitDir"]});
+      pairs.push_back({got["unpack"], f["Unpack"]});
+    }
+  } else if (type == "EnvCommand" || type == "LabelCommand") {
+    nlohmann::json kv = type == "EnvCommand" ? f["Env"] : f["Labels"];
+    nlohmann::json g = type == "EnvCommand" ? got["env"] : got["labels"];
+    pairs.push_back({nlohmann::json(g.size()), nlohmann::json(list(kv).size())});
+    for (std::size_t i = 0; i < g.size() && i < list(kv).size(); ++i) {
+      pairs.push_back({g[i]["key"], text(kv[i]["Key"])});
+      pairs.push_back({g[i]["value"], text(kv[i]["Value"])});
+    }
+  } else if (type == "ArgCommand") {
+    pairs.push_back({nlohmann::json(got["args"].size()), nlohmann::json(f["Args"].size())});
+    for (std::size_t i = 0; i < got["args"].size() && i < f["Args"].size(); ++i) {
+      pairs.push_back({got["args"][i]["key"], text(f["Args"][i]["Key"])});
+      pairs.push_back({got["args"][i]["value"], text(f["Args"][i]["Value"])});
+    }
+  } else if (type == "ExposeCommand") {
+    nlohmann::json specs = nlohmann::json::array();
+    for (const auto& p : got["ports"]) specs.push_back(p["spec"]);
+    pairs = {{specs, list(f["Ports"])}};
+  } else if (type == "HealthCheckCommand") {
+    pairs = {{got["test"], list(f["Health"]["Test"])}};
+  } else if (type == "VolumeCommand") {
+    pairs = {{got["volumes"], list(f["Volumes"])}};
+  } else if (type == "StopSignalCommand") {
+    pairs = {{got["signal"], f["Signal"]}};
+  } else if (type == "MaintainerCommand") {
+    pairs = {{got["maintainer"], f["Maintainer"]}};
+  } else if (type == "WorkdirCommand") {
+    pairs = {{got["path"], f["Path"]}};
+  } else if (type == "UserCommand") {
+    pairs = {{got["user"], f["User"]}};
+  } else if (type == "ShellCommand") {
+    pairs = {{got["shell"], list(f["Shell"])}};
+  } else if (type == "OnbuildCommand") {
+    pairs = {{got["expression"], text(f["Expression"])}};
+  } else {
+    return "unknown type " + type;
+  }
+  for (const auto& [g, w] : pairs) {
+    if (g != w) return type + ": got " + g.dump() + ", BuildKit " + w.dump();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_SUITE("cli") {
+
+TEST_CASE("dockimg parse --format=json: typed values agree with BuildKit on every probe") {
+  const std::string path = dockimg_test::corpus_dir() + "/buildkit-parser/probe_parser.jsonl";
+  if (dockimg_test::skip_without(path)) return;
+  const auto recs = dockimg_test::read_jsonl(path);
+  const std::string dir = "/tmp/dockimg_cli_typed_" + std::to_string(::getpid());
+  REQUIRE(std::system(("mkdir -p " + shell_quote(dir)).c_str()) == 0);
+  std::string args = "parse --format=json";
+  std::vector<const nlohmann::json*> used;
+  for (std::size_t i = 0; i < recs.size(); ++i) {
+    const auto& c = recs[i]["computed"];
+    if (!c.contains("instructions") || c.contains("error")) continue;
+    const std::string text = recs[i].contains("dockerfile_b64")
+                                 ? dockimg_test::base64_decode(recs[i]["dockerfile_b64"].get<std::string>())
+                                 : recs[i]["dockerfile"].get<std::string>();
+    const std::string file = dir + "/" + std::to_string(i);
+    std::FILE* f = std::fopen(file.c_str(), "wb");
+    REQUIRE(f != nullptr);
+    std::fwrite(text.data(), 1, text.size(), f);
+    std::fclose(f);
+    args += " " + shell_quote(file);
+    used.push_back(&recs[i]);
+  }
+  const auto r = run_cli(args);
+  std::system(("rm -rf " + shell_quote(dir)).c_str());
+  std::size_t line_start = 0;
+  int instructions = 0;
+  int agreed = 0;
+  int errors_agreed = 0;
+  for (const nlohmann::json* rec : used) {
+    const std::size_t nl = r.out.find('\n', line_start);
+    REQUIRE(nl != std::string::npos);
+    const nlohmann::json doc = nlohmann::json::parse(r.out.substr(line_start, nl - line_start));
+    line_start = nl + 1;
+    const auto& want = (*rec)["computed"]["instructions"];
+    const auto& got = doc["instructions"];
+    INFO((*rec)["id"].get<std::string>());
+    REQUIRE(got.size() == want.size());
+    for (std::size_t k = 0; k < want.size(); ++k) {
+      ++instructions;
+      if (want[k].contains("error")) {
+        CHECK(got[k]["typed"].is_null());
+        if (got[k].value("typed_error", "") == dockimg_test::json_text(want[k]["error"].get<std::string>())) {
+          ++errors_agreed;
+        } else {
+          FAIL_CHECK("typed_error " << got[k].value("typed_error", "") << " vs " << want[k]["error"]);
+        }
+        continue;
+      }
+      const std::string diff = typed_difference(got[k]["typed"], want[k]);
+      if (diff.empty()) {
+        ++agreed;
+      } else {
+        FAIL_CHECK(diff);
+      }
+    }
+  }
+  std::printf("dockimg parse --format=json: %d of %d typed instructions agree with BuildKit (%d errors)\n",
+              agreed + errors_agreed, instructions, errors_agreed);
+  CHECK(instructions > 400);
+}
+
+}  // TEST_SUITE
