@@ -332,3 +332,30 @@ TEST_CASE("dispatch over the real corpus allocates nothing") {
                        << " RUN command lines planned, " << failures << " stages stopped by an expansion error");
   CHECK(runs > 1000);
 }
+
+TEST_CASE("dispatch state: a later ARG replaces an ENV value and ENV pairs see the state before") {
+  const walked w = walk("FROM scratch\nENV A=env\nARG A=arg\nENV B=$A C=x D=$C\nRUN true\n", 0);
+  REQUIRE(w.error.empty());
+  REQUIRE(w.env.size() == 4);
+  CHECK(w.env[2] == "A=arg;");
+  CHECK(w.env[3] == "A=arg;B=arg;C=x;D=;");
+  const walked swap = walk("FROM scratch\nENV A=1 B=2\nENV A=$B B=$A\nRUN true\n", 0);
+  REQUIRE(swap.env.size() == 3);
+  CHECK(swap.env[2] == "A=2;B=1;");
+}
+
+TEST_CASE("build_graph expands ARG defaults against the ordered build environment") {
+  std::vector<unsigned char> mem(1 << 16);
+  dockimg::arena storage(mem.data(), mem.size());
+  const std::string text = "FROM scratch\nENV A=env\nARG A=arg\nARG B=$A\nENV A=again\nARG C=$A\n";
+  const df::document doc = df::parse(text, storage);
+  const df::stage_list sl = df::parse_stages(doc, storage);
+  const df::stage_graph g = df::build_graph(doc, sl, df::graph_options(), storage);
+  REQUIRE(g.ok());
+  std::string args;
+  for (const auto& v : g.nodes[0].args) args += std::string(v.key) + "=" + std::string(v.value) + ";";
+  CHECK(args == "A=arg;B=arg;C=again;");
+  std::string state;
+  for (const auto& v : g.nodes[0].build_env) state += std::string(v.key) + "=" + std::string(v.value) + ";";
+  CHECK(state == "A=again;B=arg;C=again;");
+}

@@ -1051,9 +1051,18 @@ dispatch_error dispatch_stage(const document& doc, const stage_list& stages, con
           }
         }
       } else if (const auto* en = cmd.get<env_command>()) {
-        // every pair expands against the state before the instruction
+        // every pair expands against the state before the instruction: a snapshot, since
+        // setting a pair replaces values in place
         w.publish();
-        const dispatch_state before = w.st;
+        dispatch_state before = w.st;
+        auto* prior = storage.make_scratch<shell::env_var>(w.n_env == 0 ? 1 : w.n_env);
+        if (prior == nullptr) {
+          err.code = dispatch_errc::out_of_storage;
+          err.at = &cmd;
+          return err;
+        }
+        for (std::size_t k = 0; k < w.n_env; ++k) prior[k] = w.env[k];
+        before.env = {prior, w.n_env};
         for (const auto& kv : en->env) {
           const shell::word_result rk = expand(before, kv.key, storage);
           if (!rk.ok()) return fail_expand(rk, kv.key, cmd);

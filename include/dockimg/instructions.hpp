@@ -633,6 +633,10 @@ struct stage_node {
       args;  ///< ARG values in effect at the stage end (in definition order, last wins)
   list_view<shell::env_var>
       env;  ///< ENV values in effect at the stage end (in definition order, last wins)
+  list_view<shell::env_var>
+      build_env;  ///< the build environment at the stage end (ARG and ENV values in the order
+                  ///< they were set, a key once, a later ARG or ENV replacing its value): what
+                  ///< words expand against, without the base image's own ENV
 };
 
 /// The result of `build_graph`.
@@ -2333,29 +2337,6 @@ inline void set_var(shell::env_var* vars, std::size_t& n, sv key, sv value) noex
   vars[n++] = shell::env_var{key, value};
 }
 
-/// The lookup of a stage's build environment: ENV wins over ARG.
-struct stage_env {
-  const shell::env_var* env = nullptr;
-  std::size_t n_env = 0;
-  const shell::env_var* args = nullptr;
-  std::size_t n_args = 0;
-  static bool lookup(const void* ctx, sv key, sv* value) noexcept {
-    const auto* self = static_cast<const stage_env*>(ctx);
-    for (std::size_t i = self->n_env; i-- > 0;) {
-      if (self->env[i].key == key) {
-        *value = self->env[i].value;
-        return true;
-      }
-    }
-    for (std::size_t i = self->n_args; i-- > 0;) {
-      if (self->args[i].key == key) {
-        *value = self->args[i].value;
-        return true;
-      }
-    }
-    return false;
-  }
-};
 
 /// Finds the last stage named `name` (case-insensitive) among the first `n` stages.
 inline std::int32_t find_stage(list_view<stage> stages, std::size_t n, sv name) noexcept {
@@ -2750,18 +2731,23 @@ inline stage_graph build_graph(const document& doc, const stage_list& sl, const 
     }
     shell::env_var* args = cap_args == 0 ? nullptr : a.make_records<shell::env_var>(cap_args);
     shell::env_var* env = cap_env == 0 ? nullptr : a.make_records<shell::env_var>(cap_env);
-    if ((cap_args != 0 && args == nullptr) || (cap_env != 0 && env == nullptr)) {
+    const std::size_t cap_state = cap_args + cap_env;
+    shell::env_var* state = cap_state == 0 ? nullptr : a.make_records<shell::env_var>(cap_state);
+    if ((cap_args != 0 && args == nullptr) || (cap_env != 0 && env == nullptr) ||
+        (cap_state != 0 && state == nullptr)) {
       return fail(make_error(instr_errc::out_of_storage), nullptr);
     }
     std::size_t na = 0;
     std::size_t ne = 0;
+    std::size_t ns = 0;
     if (node.base_stage >= 0) {
       for (const auto& v : nodes[node.base_stage].args) args[na++] = v;
       for (const auto& v : nodes[node.base_stage].env) env[ne++] = v;
+      for (const auto& v : nodes[node.base_stage].build_env) state[ns++] = v;
     }
     for (const auto& c : st.commands) {
-      stage_env lookup{env, ne, args, na};
-      const shell::environment senv(&stage_env::lookup, &lookup);
+      // the llb state's environment: ARG and ENV values in the order they were set
+      const shell::environment senv(state, ns);
       if (const auto* ar = c.get<arg_command>()) {
         for (const auto& kp : ar->args) {
           sv v;
@@ -2781,13 +2767,20 @@ inline stage_graph build_graph(const document& doc, const stage_list& sl, const 
             has = true;
           }
           if (!has) has = global_env.get(kp.key, &v);
-          if (has) set_var(args, na, kp.key, v);
+          if (has) {
+            set_var(args, na, kp.key, v);
+            if (kp.key != "BUILDKIT_SBOM_SCAN_CONTEXT" && kp.key != "BUILDKIT_SBOM_SCAN_STAGE") {
+              set_var(state, ns, kp.key, v);
+            }
+          }
         }
       } else if (const auto* en = c.get<env_command>()) {
-        // Every pair of one ENV expands against the environment before the instruction.
-        const std::size_t before = ne;
-        stage_env prior{env, before, args, na};
-        const shell::environment penv(&stage_env::lookup, &prior);
+        // Every pair of one ENV expands against the environment before the instruction: a
+        // snapshot, since setting a pair replaces values in place.
+        shell::env_var* prior = ns == 0 ? nullptr : a.make_scratch<shell::env_var>(ns);
+        if (ns != 0 && prior == nullptr) return fail(make_error(instr_errc::out_of_storage), nullptr);
+        for (std::size_t k2 = 0; k2 < ns; ++k2) prior[k2] = state[k2];
+        const shell::environment penv(prior, ns);
         for (const auto& kv : en->env) {
           const shell::word_result rk = expand_word(kv.key, penv, escape, a);
           const sv key = rk.ok() ? rk.word : kv.key;
@@ -2798,6 +2791,7 @@ inline stage_graph build_graph(const document& doc, const stage_list& sl, const 
             return fail(e, &c);
           }
           set_var(env, ne, key, rv.ok() ? rv.word : kv.value);
+          set_var(state, ns, key, rv.ok() ? rv.word : kv.value);
         }
       } else if (const auto* cp = c.get<copy_command>()) {
         if (!node.reachable) continue;
@@ -2818,6 +2812,7 @@ inline stage_graph build_graph(const document& doc, const stage_list& sl, const 
     }
     node.args = {args, na};
     node.env = {env, ne};
+    node.build_env = {state, ns};
   }
   g.nodes = {nodes, n};
   return g;
