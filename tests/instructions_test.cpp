@@ -889,3 +889,39 @@ TEST_SUITE("instructions") {
   }
 
 }  // TEST_SUITE
+
+// Go's Unicode case rules where BuildKit applies them (strings.ToLower/ToUpper/EqualFold).
+TEST_CASE("unicode case mapping and folding follow Go") {
+  namespace du = dockimg::detail;
+  CHECK(du::to_lower(0x130) == 0x69);    // İ -> i (simple mapping)
+  CHECK(du::to_upper(0x131) == 'I');     // ı -> I
+  CHECK(du::to_upper(0xDF) == 0xDF);     // ß has no simple uppercase
+  CHECK(du::to_upper(0x1F80) == 0x1F88); // simple mapping, not the full "ἈΙ"
+  CHECK(du::to_lower(0x2126) == 0x3C9);  // OHM SIGN -> ω
+  CHECK(du::simple_fold('K') == 'k');
+  CHECK(du::simple_fold('k') == 0x212A);
+  CHECK(du::simple_fold(0x212A) == 'K');
+  CHECK(du::simple_fold('1') == '1');
+  CHECK(du::equal_fold("a\xC5\xBF", "AS"));              // ſ folds with s
+  CHECK(du::equal_fold("\xCF\x83", "\xCF\x82"));         // σ and ς
+  CHECK_FALSE(du::equal_fold("\xC4\xB0", "i"));          // İ is not in i's orbit
+  CHECK_FALSE(du::equal_fold("ab", "abc"));
+  std::vector<unsigned char> mem(1 << 16);
+  dockimg::arena storage(mem.data(), mem.size());
+  const std::string text = "FROM scratch\nHEALTHCHECK \xC4\xB1nvalid\n";
+  const auto doc = dockimg::dockerfile::parse(text, storage);
+  REQUIRE(doc.ok());
+  const auto sl = dockimg::dockerfile::parse_stages(doc, storage);
+  REQUIRE_FALSE(sl.ok());  // HEALTHCHECK's type is ToUpper'd: "ınvalid" becomes "INVALID"
+  CHECK(dockimg::dockerfile::message(sl.error()).find("Unknown type \"INVALID\" in HEALTHCHECK") != std::string::npos);
+  // "aſ" is "AS" to EqualFold; ToLower turns the KELVIN SIGN into k, so the stage is "kube"
+  const std::string ok_text = "FROM scratch a\xC5\xBF \xE2\x84\xAAube\nFROM scratch\nCOPY --from=KUBE /a /b\n";
+  const auto doc2 = dockimg::dockerfile::parse(ok_text, storage);
+  const auto sl2 = dockimg::dockerfile::parse_stages(doc2, storage);
+  REQUIRE(sl2.ok());
+  CHECK(sl2.stages()[0].name == "kube");
+  const auto g = dockimg::dockerfile::build_graph(doc2, sl2, {}, storage);
+  REQUIRE(g.ok());
+  REQUIRE(g.nodes[1].deps.size() == 1);
+  CHECK(g.nodes[1].deps[0].stage == 0);  // --from=KUBE finds it through strings.ToLower
+}

@@ -727,59 +727,60 @@ inline sv trim_space(sv s) noexcept {
   return s.substr(b, e - b);
 }
 
-/// Returns the lowercase ASCII copy of `s` in the arena when it has upper-case ASCII, else `s`.
-inline bool lower_ascii(arena& a, sv s, sv& out) noexcept {
-  bool has_upper = false;
-  for (char c : s) has_upper = has_upper || (c >= 'A' && c <= 'Z');
-  if (!has_upper) {
-    out = s;
-    return true;
-  }
-  char* p = a.make_text(s.size());
-  if (p == nullptr) return false;
-  for (std::size_t i = 0; i < s.size(); ++i) p[i] = detail::ascii_lower(s[i]);
-  out = sv(p, s.size());
-  return true;
-}
-
-/// Go `strings.ToUpper` for ASCII letters; like Go, a string with non-ASCII bytes has each invalid
-/// UTF-8 byte replaced by U+FFFD. (Non-ASCII letters are kept as they are.)
-inline bool upper_ascii(arena& a, sv s, sv& out) noexcept {
-  bool has_lower = false;
-  bool has_invalid = false;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto d = detail::decode_rune(s.substr(i));
-    has_lower = has_lower || (s[i] >= 'a' && s[i] <= 'z');
-    has_invalid = has_invalid || (d.size == 1 && static_cast<unsigned char>(s[i]) >= 0x80);
-    i += d.size;
-  }
-  if (!has_lower && !has_invalid) {
-    out = s;
-    return true;
-  }
+/// Go's `strings.ToLower` / `strings.ToUpper` (simple Unicode case mapping; each invalid UTF-8 byte
+/// becomes U+FFFD, as `strings.Map` writes it): `s` itself when nothing changes, else a copy in
+/// the arena.
+inline bool go_case(arena& a, sv s, bool upper, sv& out) noexcept {
+  bool change = false;
   std::size_t n = 0;
   for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      change = change || (upper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z'));
+      ++n;
+      ++i;
+      continue;
+    }
     const auto d = detail::decode_rune(s.substr(i));
-    n += (d.size == 1 && static_cast<unsigned char>(s[i]) >= 0x80) ? 3 : d.size;
+    if (d.size == 1) {
+      change = true;
+      n += 3;
+    } else {
+      const char32_t m = upper ? detail::to_upper(d.rune) : detail::to_lower(d.rune);
+      change = change || m != d.rune;
+      n += detail::rune_length(m);
+    }
     i += d.size;
+  }
+  if (!change) {
+    out = s;
+    return true;
   }
   char* p = a.make_text(n);
   if (p == nullptr) return false;
   std::size_t k = 0;
   for (std::size_t i = 0; i < s.size();) {
-    const auto d = detail::decode_rune(s.substr(i));
-    if (d.size == 1 && static_cast<unsigned char>(s[i]) >= 0x80) {
-      p[k++] = '\xEF';
-      p[k++] = '\xBF';
-      p[k++] = '\xBD';
-    } else {
-      for (std::size_t j = 0; j < d.size; ++j) p[k++] = ascii_upper(s[i + j]);
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      p[k++] = upper ? ascii_upper(s[i]) : detail::ascii_lower(s[i]);
+      ++i;
+      continue;
     }
+    const auto d = detail::decode_rune(s.substr(i));
+    const char32_t m = d.size == 1 ? detail::replacement_char
+                                   : (upper ? detail::to_upper(d.rune) : detail::to_lower(d.rune));
+    k += detail::encode_rune(m, p + k);
     i += d.size;
   }
-  out = sv(p, n);
+  out = sv(p, k);
   return true;
 }
+
+/// Go's `strings.ToLower` into the arena (see `go_case`).
+inline bool go_lower(arena& a, sv s, sv& out) noexcept { return go_case(a, s, false, out); }
+
+/// Go's `strings.ToUpper` into the arena (see `go_case`).
+inline bool go_upper(arena& a, sv s, sv& out) noexcept { return go_case(a, s, true, out); }
 
 inline bool equal_fold_ascii(sv a, sv b) noexcept {
   if (a.size() != b.size()) return false;
@@ -1180,7 +1181,7 @@ inline instruction_error parse_mount_impl(sv spec, bool expand, arena& a, mount&
     sv key_raw = has_value ? field.substr(0, eq) : field;
     const sv value = has_value ? field.substr(eq + 1) : sv();
     sv key;
-    if (!lower_ascii(a, key_raw, key)) return false;
+    if (!go_lower(a, key_raw, key)) return false;
     if (!has_value) {
       if (!expand) return true;
       if (key == "readonly" || key == "ro") {
@@ -1209,7 +1210,7 @@ inline instruction_error parse_mount_impl(sv spec, bool expand, arena& a, mount&
     }
     if (key == "type") {
       sv v;
-      if (!lower_ascii(a, value, v)) return false;
+      if (!go_lower(a, value, v)) return false;
       static constexpr sv types[] = {"bind", "cache", "tmpfs", "secret", "ssh"};
       bool found = false;
       for (sv t : types) {
@@ -1258,7 +1259,7 @@ inline instruction_error parse_mount_impl(sv spec, bool expand, arena& a, mount&
       m.cache_id = value;
     } else if (key == "sharing") {
       sv v;
-      if (!lower_ascii(a, value, v)) return false;
+      if (!go_lower(a, value, v)) return false;
       static constexpr sv modes[] = {"shared", "private", "locked"};
       bool found = false;
       for (sv t : modes) {
@@ -1413,8 +1414,8 @@ inline instruction_error parse_add_copy(ctx& c, bool is_copy) noexcept {
 inline instruction_error parse_from(ctx& c) noexcept {
   const auto args = c.node.args;
   sv stage_name;
-  if (args.size() == 3 && equal_fold_ascii(args[1].value, "as")) {
-    if (!lower_ascii(c.a, args[2].value, stage_name)) return make_error(instr_errc::out_of_storage);
+  if (args.size() == 3 && detail::equal_fold(args[1].value, "as")) {
+    if (!go_lower(c.a, args[2].value, stage_name)) return make_error(instr_errc::out_of_storage);
     if (!is_stage_name(stage_name))
       return make_error(instr_errc::invalid_stage_name, args[2].value);
   } else if (args.size() != 1) {
@@ -1439,7 +1440,7 @@ inline instruction_error parse_onbuild(ctx& c) noexcept {
   if (t == nullptr) return make_error(instr_errc::at_least_one_argument, "ONBUILD");
   if (auto e = no_flags(c)) return e;
   sv trig;
-  if (!upper_ascii(c.a, trim_space(t->name()), trig)) return make_error(instr_errc::out_of_storage);
+  if (!go_upper(c.a, trim_space(t->name()), trig)) return make_error(instr_errc::out_of_storage);
   if (trig == "ONBUILD") return make_error(instr_errc::onbuild_chaining);
   if (trig == "MAINTAINER" || trig == "FROM") return make_error(instr_errc::onbuild_trigger, trig);
   // (?i)^\s*ONBUILD\s* removed from the original.
@@ -1557,7 +1558,7 @@ inline instruction_error parse_healthcheck(ctx& c) noexcept {
   auto* v = make<healthcheck_command>(c.a);
   if (v == nullptr) return make_error(instr_errc::out_of_storage);
   sv typ;
-  if (!upper_ascii(c.a, args[0].value, typ)) return make_error(instr_errc::out_of_storage);
+  if (!go_upper(c.a, args[0].value, typ)) return make_error(instr_errc::out_of_storage);
   const list_view<word> rest(args.data() + 1, args.size() - 1);
   if (typ == "NONE") {
     if (!rest.empty()) return make_error(instr_errc::healthcheck_none_arguments);
@@ -1694,9 +1695,9 @@ inline instruction_error parse_shell(ctx& c) noexcept {
 
 inline instruction_error unknown(ctx& c) noexcept {
   instruction_error e = make_error(instr_errc::unknown_instruction, c.node.name);
-  // suggest.Search, case-insensitive: ASCII lowering (BuildKit lowers Unicode).
+  // suggest.Search, case-insensitive: strings.ToLower of the name.
   sv low;
-  if (!lower_ascii(c.a, c.node.name, low)) return make_error(instr_errc::out_of_storage);
+  if (!go_lower(c.a, c.node.name, low)) return make_error(instr_errc::out_of_storage);
   std::size_t mindist = 3;
   sv match;
   static constexpr sv lower_names[] = {
@@ -1717,7 +1718,7 @@ inline instruction_error unknown(ctx& c) noexcept {
     const sv orig = c.node.name;
     sv lo_orig;
     sv up_orig;
-    if (!lower_ascii(c.a, orig, lo_orig) || !upper_ascii(c.a, orig, up_orig)) {
+    if (!go_lower(c.a, orig, lo_orig) || !go_upper(c.a, orig, up_orig)) {
       return make_error(instr_errc::out_of_storage);
     }
     if (orig == lo_orig || orig != up_orig) {
@@ -1869,7 +1870,7 @@ inline device_result parse_device(std::string_view spec, arena& storage) noexcep
     if (err) return true;
     const std::size_t eq = field.find('=');
     sv key;
-    if (!detail_instr::lower_ascii(storage, eq == sv::npos ? field : field.substr(0, eq), key))
+    if (!detail_instr::go_lower(storage, eq == sv::npos ? field : field.substr(0, eq), key))
       return false;
     if (eq == sv::npos) {
       if (key == "required") {
@@ -2338,10 +2339,28 @@ inline void set_var(shell::env_var* vars, std::size_t& n, sv key, sv value) noex
 }
 
 
-/// Finds the last stage named `name` (case-insensitive) among the first `n` stages.
+/// True when Go's `strings.ToLower(name) == lowered`.
+inline bool lower_equals(sv lowered, sv name) noexcept {
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < name.size();) {
+    const auto d = detail::decode_rune(name.substr(i));
+    const char32_t m = d.size == 1 && static_cast<unsigned char>(name[i]) >= 0x80
+                           ? detail::replacement_char
+                           : detail::to_lower(d.rune);
+    char buf[4];
+    const std::size_t len = detail::encode_rune(m, buf);
+    if (lowered.size() - k < len || std::memcmp(lowered.data() + k, buf, len) != 0) return false;
+    k += len;
+    i += d.size;
+  }
+  return k == lowered.size();
+}
+
+/// Finds the last stage whose (lowercased) name is `strings.ToLower(name)` among the first `n`
+/// stages (dockerfile2llb's `findStateByName`).
 inline std::int32_t find_stage(list_view<stage> stages, std::size_t n, sv name) noexcept {
   for (std::size_t j = n; j-- > 0;) {
-    if (!stages[j].name.empty() && equal_fold_ascii(stages[j].name, name))
+    if (!stages[j].name.empty() && lower_equals(stages[j].name, name))
       return static_cast<std::int32_t>(j);
   }
   return -1;

@@ -165,22 +165,87 @@ template <std::size_t N>
   return in_ranges(print_ranges, r);
 }
 
-/// Go's `unicode.ToLower` (simple case mapping).
-[[nodiscard]] constexpr char32_t to_lower(char32_t r) noexcept {
-  if (r < 0x80) return (r >= 'A' && r <= 'Z') ? r + 32 : r;
+/// Looks `r` up in a sorted pair table; returns `r` when absent.
+template <std::size_t N>
+[[nodiscard]] constexpr char32_t map_rune(const code_pair (&table)[N], char32_t r) noexcept {
   std::size_t lo = 0;
-  std::size_t hi = sizeof(lower_pairs) / sizeof(lower_pairs[0]);
+  std::size_t hi = N;
   while (lo < hi) {
     const std::size_t mid = lo + (hi - lo) / 2;
-    if (r < lower_pairs[mid].from) {
+    if (r < table[mid].from) {
       hi = mid;
-    } else if (r > lower_pairs[mid].from) {
+    } else if (r > table[mid].from) {
       lo = mid + 1;
     } else {
-      return lower_pairs[mid].to;
+      return table[mid].to;
     }
   }
   return r;
+}
+
+/// Go's `unicode.ToLower` (simple case mapping).
+[[nodiscard]] constexpr char32_t to_lower(char32_t r) noexcept {
+  if (r < 0x80) return (r >= 'A' && r <= 'Z') ? r + 32 : r;
+  return map_rune(lower_pairs, r);
+}
+
+/// Go's `unicode.ToUpper` (simple case mapping).
+[[nodiscard]] constexpr char32_t to_upper(char32_t r) noexcept {
+  if (r < 0x80) return (r >= 'a' && r <= 'z') ? r - 32 : r;
+  return map_rune(upper_pairs, r);
+}
+
+/// Go's `unicode.SimpleFold`: the next rune of the case-folding orbit of `r` (`r` itself when it
+/// has no other case).
+[[nodiscard]] constexpr char32_t simple_fold(char32_t r) noexcept {
+  if (r > 0x10FFFF) return r;
+  const char32_t orbit = map_rune(fold_orbit_pairs, r);
+  if (orbit != r) return orbit;
+  const char32_t l = to_lower(r);
+  if (l != r) return l;
+  return to_upper(r);
+}
+
+/// Go's `strings.EqualFold`: equal under simple Unicode case folding (invalid UTF-8 bytes compare
+/// as U+FFFD).
+[[nodiscard]] constexpr bool equal_fold(std::string_view s, std::string_view t) noexcept {
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < s.size() && j < t.size()) {
+    char32_t sr = 0;
+    char32_t tr = 0;
+    if (static_cast<unsigned char>(s[i]) < 0x80) {
+      sr = static_cast<unsigned char>(s[i]);
+      ++i;
+    } else {
+      const decoded_rune d = decode_rune(s.substr(i));
+      sr = d.rune;
+      i += d.size;
+    }
+    if (static_cast<unsigned char>(t[j]) < 0x80) {
+      tr = static_cast<unsigned char>(t[j]);
+      ++j;
+    } else {
+      const decoded_rune d = decode_rune(t.substr(j));
+      tr = d.rune;
+      j += d.size;
+    }
+    if (tr == sr) continue;
+    if (tr < sr) {
+      const char32_t x = tr;
+      tr = sr;
+      sr = x;
+    }
+    if (tr < 0x80) {
+      if (sr >= 'A' && sr <= 'Z' && tr == sr + 'a' - 'A') continue;
+      return false;
+    }
+    char32_t r = simple_fold(sr);
+    while (r != sr && r < tr) r = simple_fold(r);
+    if (r == tr) continue;
+    return false;
+  }
+  return i == s.size() && j == t.size();
 }
 
 /// ASCII lowercase of one byte.
