@@ -113,8 +113,9 @@ def fold_orbits():
     return sorted(out)
 
 
-def emit_pairs(name, pairs):
-    print(f'inline constexpr code_pair {name}[] = {{')
+def emit_table(kind, name, pairs):
+    """Prints `inline constexpr kind name[] = {{a, b}, ...};` wrapped at 100 columns."""
+    print(f'inline constexpr {kind} {name}[] = {{')
     line = '   '
     for a, b in pairs:
         item = f' {{0x{a:X}, 0x{b:X}}},'
@@ -126,17 +127,12 @@ def emit_pairs(name, pairs):
     print('};')
 
 
+def emit_pairs(name, pairs):
+    emit_table('code_pair', name, pairs)
+
+
 def emit_ranges(name, rs):
-    print(f'inline constexpr code_range {name}[] = {{')
-    line = '   '
-    for lo, hi in rs:
-        item = f' {{0x{lo:X}, 0x{hi:X}}},'
-        if len(line) + len(item) > 100:
-            print(line)
-            line = '   '
-        line += item
-    print(line)
-    print('};')
+    emit_table('code_range', name, rs)
 
 
 def main():

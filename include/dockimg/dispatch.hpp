@@ -327,28 +327,6 @@ inline bool ascii_eq_fold(sv a, sv b) noexcept {
   return true;
 }
 
-/// `strconv.Atoi` for a signal: optional sign, decimal digits, fits in 64 bits.
-inline bool atoi64(sv s, std::int64_t& out) noexcept {
-  std::size_t i = 0;
-  bool neg = false;
-  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    neg = s[0] == '-';
-    i = 1;
-  }
-  if (i == s.size()) return false;
-  std::uint64_t u = 0;
-  for (; i < s.size(); ++i) {
-    if (s[i] < '0' || s[i] > '9') return false;
-    const auto d = static_cast<std::uint64_t>(s[i] - '0');
-    if (u > (UINT64_MAX - d) / 10) return false;
-    u = u * 10 + d;
-  }
-  if (!neg && u > static_cast<std::uint64_t>(INT64_MAX)) return false;
-  if (neg && u > static_cast<std::uint64_t>(INT64_MAX) + 1u) return false;
-  out = neg ? static_cast<std::int64_t>(0 - u) : static_cast<std::int64_t>(u);
-  return true;
-}
-
 /// `strconv.ParseUint(s, 8, bits)` without sign or prefix handling beyond Go's (base 8 given:
 /// only digits 0-7, optional `_` not allowed with an explicit base).
 inline bool parse_octal(sv s, unsigned bits, std::uint64_t& out) noexcept {
@@ -614,7 +592,7 @@ inline chmod_result parse_chmod(std::string_view text) noexcept {
 inline signal_result parse_signal(std::string_view text) noexcept {
   signal_result r;
   std::int64_t n = 0;
-  if (detail_dispatch::atoi64(text, n)) {
+  if (detail_instr::go_atoi(text, n)) {
     if (n == 0 || n < INT32_MIN || n > INT32_MAX) {
       // Go converts to syscall.Signal (an int) without a range check; 0 is rejected. Values that
       // do not fit in an int are out of what a 64-bit Go int holds only beyond int64, which
