@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cli_common.hpp"
+#include <dockimg/context.hpp>
 #include <dockimg/dockerignore.hpp>
 
 namespace dockimg_cli_ignore {
@@ -254,33 +255,42 @@ inline int cmd_context(int argc, char** argv) {
   std::uint64_t total = 0;
   std::size_t ndirs = 0;
   bool dockerfile_sent = df_rel.empty();
-  auto cb = [&](const dig::context_entry& e) {
-    if (!e.sent) {
-      if (list_excluded) excluded.push_back(std::string(e.path) + (e.pruned ? "/" : ""));
-      return;
+  // BuildKit's client: one fsutil FilterFS layer with the ignore file's patterns as ExcludePatterns
+  namespace ctx = dockimg::context;
+  const ctx::filter layer = ctx::make_filter(nullptr, has_ignore ? &l.m : nullptr);
+  ctx::posix_source src(dir);
+  auto cb = [&](const ctx::entry& e) {
+    if (const char* w = practice_warning(e.path, e.is_dir())) {
+      warnings.push_back(std::string(e.path) + (e.is_dir() ? "/" : "") + ": " + w);
     }
-    if (const char* w = practice_warning(e.path, e.directory)) {
-      warnings.push_back(std::string(e.path) + (e.directory ? "/" : "") + ": " + w);
-    }
-    if (e.directory) {
+    if (e.is_dir()) {
       ++ndirs;
       if (list_excluded) sent_dirs.emplace_back(e.path);
       return;
     }
     if (e.path == df_rel) dockerfile_sent = true;
-    files.push_back({std::string(e.path), e.size});
-    total += e.size;
+    files.push_back({std::string(e.path), e.info.size});
+    total += e.info.size;
     const std::size_t slash = e.path.find('/');
-    if (slash != std::string_view::npos) dir_bytes[std::string(e.path.substr(0, slash))] += e.size;
+    if (slash != std::string_view::npos) dir_bytes[std::string(e.path.substr(0, slash))] += e.info.size;
   };
-  const dig::context_walk_result res = dig::walk_context_posix(dir, l.m, cb);
+  auto left_out = [&](const ctx::filtered_entry& e) {
+    if (list_excluded) excluded.push_back(std::string(e.path) + (e.pruned ? "/" : ""));
+  };
+  const ctx::walk_result res = ctx::walk(src, &layer, has_ignore ? 1 : 0, cb, left_out);
+  if (res.root_os_error != 0) {  // fsutil walks nothing then; say why
+    put_err("dockimg context: cannot read " + dir + "/: " + std::string(std::strerror(res.root_os_error)) + "\n");
+    return 1;
+  }
   if (!res.ok()) {
-    if (res.code != dig::errc::ok) {
-      put_err("dockimg context: failed to match excludepatterns: " + std::string(dig::message(res.code)) + " (at " +
-              res.failed_path + ")\n");
+    if (res.code == ctx::walk_errc::exclude_match) {
+      put_err("dockimg context: failed to match excludepatterns: " + std::string(dig::message(res.match_error)) +
+              " (at " + res.path + ")\n");
+    } else if (res.code == ctx::walk_errc::io || res.code == ctx::walk_errc::stat) {
+      put_err("dockimg context: cannot read " + dir + "/" + res.path + ": " + std::string(std::strerror(res.os_error)) +
+              "\n");
     } else {
-      put_err("dockimg context: cannot read " + dir + "/" + res.failed_path + ": " +
-              std::string(std::strerror(res.os_error)) + "\n");
+      put_err("dockimg context: " + res.message() + "\n");
     }
     return 1;
   }

@@ -14,6 +14,7 @@
 #include "cli_stages.hpp"
 #include "cli_typed.hpp"
 #include "cli_dockerignore.hpp"
+#include "cli_oci.hpp"
 
 namespace {
 
@@ -32,6 +33,12 @@ constexpr std::string_view usage_text =
     "                                            list build stages, bases, dependencies, ARG/ENV\n"
     "  ignore --dockerignore FILE [PATHS|-]      1/0 per path: excluded by .dockerignore or sent\n"
     "  context DIR [--dockerignore F] [--file D] [--format=text|json] [--excluded]  what is sent\n"
+    "  validate [--media-type T] FILE...         check OCI/Docker manifests, indexes, configs\n"
+    "  inspect [--platform P] [--format=text|json] [--sort=size] [--verify] PATH\n"
+    "                                            layers, sizes and the instructions that made them\n"
+    "  diff [--platform P] [--format=text|json] OLD NEW  layers added/removed and the size change\n"
+    "  digest [--algorithm sha256|sha512] FILE... ALGORITHM:HEX per file, like sha256sum\n"
+    "  ref NAME...                               parse and normalise image references (JSON)\n"
     "\n"
     "  dockimg --version     print the version\n"
     "  dockimg help COMMAND  describe one command\n";
@@ -319,6 +326,16 @@ int main(int argc, char** argv) {
       out(parse_help);
     } else if (argc > 2 && (std::string_view(argv[2]) == "ignore" || std::string_view(argv[2]) == "context")) {
       out(std::string_view(argv[2]) == "ignore" ? dockimg_cli_ignore::ignore_help : dockimg_cli_ignore::context_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "validate") {
+      out(dockimg_cli_oci::validate_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "ref") {
+      out(dockimg_cli_oci::ref_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "digest") {
+      out(dockimg_cli_oci::digest_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "inspect") {
+      out(dockimg_cli_oci::inspect_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "diff") {
+      out(dockimg_cli_oci::diff_help);
     } else if (argc > 2 && std::string_view(argv[2]) == "stages") {
       out(dockimg_cli_stages::stages_help);
     } else {
@@ -328,6 +345,11 @@ int main(int argc, char** argv) {
   }
   if (cmd == "parse") return cmd_parse(argc - 2, argv + 2);
   if (cmd == "stages") return dockimg_cli_stages::cmd_stages(argc - 2, argv + 2);
+  if (cmd == "validate") return dockimg_cli_oci::cmd_validate(argc - 2, argv + 2);
+  if (cmd == "digest") return dockimg_cli_oci::cmd_digest(argc - 2, argv + 2);
+  if (cmd == "ref") return dockimg_cli_oci::cmd_ref(argc - 2, argv + 2);
+  if (cmd == "inspect") return dockimg_cli_oci::cmd_inspect(argc - 2, argv + 2);
+  if (cmd == "diff") return dockimg_cli_oci::cmd_diff(argc - 2, argv + 2);
   if (cmd == "ignore") return dockimg_cli_ignore::cmd_ignore(argc - 2, argv + 2);
   if (cmd == "context") return dockimg_cli_ignore::cmd_context(argc - 2, argv + 2);
   err("dockimg: unknown command '" + std::string(cmd) + "'\n");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -114,6 +115,67 @@ TEST_CASE("dockimg context warns about what should not be sent") {
   CHECK(r.err.find(".env: an .env file") != std::string::npos);
   CHECK(r.err.find("id_rsa: a private key") != std::string::npos);
   CHECK(r.err.find("target/: a build output") != std::string::npos);
+}
+
+TEST_CASE("dockimg context sends what fsutil sends for the exclude walk records") {
+  // fsutil_walk.jsonl records with ExcludePatterns only: the CLI's files and directory count must
+  // be the record's emitted entries (the patterns are written one a line; these need no cleaning).
+  const std::string corpus = dockimg_test::corpus_dir() + "/dockerignore/fsutil_walk.jsonl";
+  if (dockimg_test::skip_without(corpus)) return;
+  int checked = 0;
+  for (const auto& r : dockimg_test::read_jsonl(corpus)) {
+    if (r["kind"] != "walk" || !r.contains("exclude") || r.contains("include") || r.contains("layers") ||
+        r.contains("callback_returns")) {
+      continue;
+    }
+    bool unreadable = false;
+    for (const auto& t : r["tree"]) unreadable = unreadable || t[0] == "dir-unreadable";
+    if (unreadable && ::geteuid() == 0) continue;  // mode 000 does not stop root
+    scratch_dir d;
+    for (const auto& t : r["tree"]) {
+      if (t[0] == "file") {
+        d.file(t[1].get<std::string>(), "");
+      } else {
+        d.dir(t[1].get<std::string>());
+      }
+    }
+    for (const auto& t : r["tree"]) {
+      if (t[0] == "dir-unreadable") ::chmod((d.path + "/" + t[1].get<std::string>()).c_str(), 0);
+    }
+    std::string ignore;
+    for (const auto& p : r["exclude"]) ignore += p.get<std::string>() + "\n";
+    write(d.path + ".dockerignore", ignore);
+    const auto res = run_ignore_cli("context " + shell_quote(d.path) + " --dockerignore " +
+                                    shell_quote(d.path + ".dockerignore") + " --file /nonexistent/Dockerfile --format=json");
+    std::remove((d.path + ".dockerignore").c_str());
+    ::chmod(d.path.c_str(), 0755);
+    std::system(("chmod -R u+rwx " + shell_quote(d.path)).c_str());
+    const std::string id = r["id"].get<std::string>();
+    ++checked;
+    if (r.value("error", false)) {
+      CHECK_MESSAGE(res.status == 1, id);
+      // the CLI prints strerror's text ("Permission denied"), Go a lowercased one
+      std::string err = res.err;
+      for (char& c : err) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      std::string want = r["error_text"].get<std::string>();
+      for (char& c : want) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      CHECK_MESSAGE(err.find(want) != std::string::npos, id << ": " << res.err);
+      continue;
+    }
+    REQUIRE_MESSAGE(res.status == 0, id << ": " << res.err);
+    const auto doc = nlohmann::json::parse(res.out);
+    std::vector<std::string> files, want_files;
+    for (const auto& f : doc["files"]) files.push_back(f["path"].get<std::string>());
+    int want_dirs = 0;
+    for (const auto& e : r["expected"]) {
+      const std::string line = e.get<std::string>();
+      if (line.rfind("file ", 0) == 0) want_files.push_back(line.substr(5));
+      if (line.rfind("dir ", 0) == 0) ++want_dirs;
+    }
+    CHECK_MESSAGE(files == want_files, id);
+    CHECK_MESSAGE(doc["total_dirs"].get<int>() == want_dirs, id);
+  }
+  CHECK(checked >= 4);
 }
 
 }  // TEST_SUITE

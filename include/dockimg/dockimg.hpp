@@ -6,12 +6,20 @@
 
 #include "arena.hpp"
 #include "config.hpp"
+#include "context.hpp"
+#include "digest.hpp"
 #include "dispatch.hpp"
 #include "dockerfile.hpp"
 #include "dockerignore.hpp"
 #include "instructions.hpp"
+#include "json.hpp"
+#include "layout.hpp"
+#include "oci.hpp"
+#include "platform.hpp"
+#include "reference.hpp"
 #include "shell.hpp"
 #include "source.hpp"
+#include "tar.hpp"
 #include "version.hpp"
 
 #endif  // DOCKIMG_DOCKIMG_HPP
