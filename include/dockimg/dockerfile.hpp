@@ -69,47 +69,48 @@ inline constexpr std::string_view names[] = {
     "EXPOSE", "FROM",      "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN",
     "SHELL", "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"};
 
-/// Finds the keyword spelled by the lower-case ASCII `s` (exact match).
+/// True when the `name.size()` bytes at `s` spell the upper-case `name` ignoring ASCII case.
+/// Every keyword is made of letters, and `c | 0x20` equals a lower-case letter only when `c` is that
+/// letter in either case, so folding each byte with `| 0x20` is an exact case-insensitive match.
+[[nodiscard]] constexpr bool equal_fold(const char* s, std::string_view name) noexcept {
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (static_cast<char>(name[i] | 0x20) != static_cast<char>(s[i] | 0x20)) return false;
+  }
+  return true;
+}
+
+/// Finds the keyword spelled by `s` (n bytes) ignoring ASCII case: the length and the first
+/// letter (the second for ADD/ARG) pick the only candidate, then one comparison decides. Bytes
+/// >= 0x80 never match.
 [[nodiscard]] constexpr keyword match_lower(const char* s, std::size_t n) noexcept {
-  auto is = [&](keyword k) {
-    const std::string_view name = names[static_cast<std::size_t>(k)];
-    for (std::size_t i = 0; i < n; ++i) {
-      if (static_cast<char>(name[i] + 32) != s[i]) return false;
-    }
-    return true;
-  };
+  if (n < 3 || n > 11) return keyword::unknown;
+  const char c0 = static_cast<char>(s[0] | 0x20);
+  keyword k = keyword::unknown;
   switch (n) {
     case 3:
-      if (s[0] == 'a') return is(keyword::add) ? keyword::add : is(keyword::arg) ? keyword::arg : keyword::unknown;
-      if (s[0] == 'c') return is(keyword::cmd) ? keyword::cmd : keyword::unknown;
-      if (s[0] == 'e') return is(keyword::env) ? keyword::env : keyword::unknown;
-      if (s[0] == 'r') return is(keyword::run) ? keyword::run : keyword::unknown;
-      return keyword::unknown;
+      k = c0 == 'a'   ? ((s[1] | 0x20) == 'd' ? keyword::add : keyword::arg)
+          : c0 == 'c' ? keyword::cmd
+          : c0 == 'e' ? keyword::env
+          : c0 == 'r' ? keyword::run
+                      : keyword::unknown;
+      break;
     case 4:
-      if (s[0] == 'c') return is(keyword::copy) ? keyword::copy : keyword::unknown;
-      if (s[0] == 'f') return is(keyword::from) ? keyword::from : keyword::unknown;
-      if (s[0] == 'u') return is(keyword::user) ? keyword::user : keyword::unknown;
-      return keyword::unknown;
-    case 5:
-      if (s[0] == 'l') return is(keyword::label) ? keyword::label : keyword::unknown;
-      if (s[0] == 's') return is(keyword::shell) ? keyword::shell : keyword::unknown;
-      return keyword::unknown;
-    case 6:
-      if (s[0] == 'e') return is(keyword::expose) ? keyword::expose : keyword::unknown;
-      if (s[0] == 'v') return is(keyword::volume) ? keyword::volume : keyword::unknown;
-      return keyword::unknown;
-    case 7:
-      if (s[0] == 'o') return is(keyword::onbuild) ? keyword::onbuild : keyword::unknown;
-      if (s[0] == 'w') return is(keyword::workdir) ? keyword::workdir : keyword::unknown;
-      return keyword::unknown;
+      k = c0 == 'c' ? keyword::copy : c0 == 'f' ? keyword::from : c0 == 'u' ? keyword::user : keyword::unknown;
+      break;
+    case 5: k = c0 == 'l' ? keyword::label : c0 == 's' ? keyword::shell : keyword::unknown; break;
+    case 6: k = c0 == 'e' ? keyword::expose : c0 == 'v' ? keyword::volume : keyword::unknown; break;
+    case 7: k = c0 == 'o' ? keyword::onbuild : c0 == 'w' ? keyword::workdir : keyword::unknown; break;
     case 10:
-      if (s[0] == 'e') return is(keyword::entrypoint) ? keyword::entrypoint : keyword::unknown;
-      if (s[0] == 'm') return is(keyword::maintainer) ? keyword::maintainer : keyword::unknown;
-      if (s[0] == 's') return is(keyword::stopsignal) ? keyword::stopsignal : keyword::unknown;
-      return keyword::unknown;
-    case 11: return is(keyword::healthcheck) ? keyword::healthcheck : keyword::unknown;
-    default: return keyword::unknown;
+      k = c0 == 'e'   ? keyword::entrypoint
+          : c0 == 'm' ? keyword::maintainer
+          : c0 == 's' ? keyword::stopsignal
+                      : keyword::unknown;
+      break;
+    case 11: k = keyword::healthcheck; break;
+    default: break;
   }
+  if (k == keyword::unknown || !equal_fold(s, names[static_cast<std::size_t>(k)])) return keyword::unknown;
+  return k;
 }
 }  // namespace detail_keywords
 
@@ -121,6 +122,13 @@ inline constexpr std::string_view names[] = {
 /// Looks a keyword up the way BuildKit does: Unicode lower-casing (Go `strings.ToLower`), then an
 /// exact match, so `FrOm` is FROM and even `WOR\u212ADIR` (KELVIN SIGN) is WORKDIR.
 [[nodiscard]] constexpr keyword keyword_from(std::string_view name) noexcept {
+  // Fast path: a keyword spelled in ASCII. A byte >= 0x80 never matches a letter, so only a name
+  // that is not a keyword as written needs the Unicode lowering below.
+  const keyword k = detail_keywords::match_lower(name.data(), name.size());
+  if (k != keyword::unknown) return k;
+  bool ascii = true;
+  for (const char c : name) ascii = ascii && static_cast<unsigned char>(c) < 0x80;
+  if (ascii) return keyword::unknown;
   char low[12] = {};
   std::size_t n = 0;
   for (std::size_t i = 0; i < name.size();) {

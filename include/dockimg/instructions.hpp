@@ -2274,9 +2274,37 @@ inline bool parse_ipv6(sv s) noexcept {
   return ellipsis ? groups < 8 : groups == 8;
 }
 
-/// Expands `word` (BuildKit's `ProcessWordWithMatches`) into text taken from the arena.
+/// True when the lexer would copy `word` unchanged: ASCII without `$`, quotes or `escape`
+/// (eight bytes at a time: a byte equal to `b` is a zero byte of `w ^ (b * 0x01..01)`).
+inline bool plain_word(sv word, char escape) noexcept {
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  auto has = [&](std::uint64_t w, char b) {
+    const std::uint64_t x = w ^ (ones * static_cast<unsigned char>(b));
+    return ((x - ones) & ~x & highs) != 0;
+  };
+  std::size_t i = 0;
+  for (; i + 8 <= word.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, word.data() + i, 8);
+    if ((w & highs) != 0 || has(w, '$') || has(w, '\'') || has(w, '"') || has(w, escape)) return false;
+  }
+  for (; i < word.size(); ++i) {
+    const char c = word[i];
+    if (static_cast<unsigned char>(c) >= 0x80 || c == '$' || c == '\'' || c == '"' || c == escape) return false;
+  }
+  return true;
+}
+
+/// Expands `word` (BuildKit's `ProcessWordWithMatches`) into text taken from the arena; a
+/// `plain_word` expands to itself and is returned as it is (no lexing, no copy).
 inline shell::word_result expand_word(sv word, const shell::environment& env, char escape,
                                       arena& a) noexcept {
+  if (plain_word(word, escape)) {
+    shell::word_result r;
+    r.word = word;
+    return r;
+  }
   shell::options o;
   o.escape = escape;
   std::size_t size = shell::scratch_bound(word) + 64;

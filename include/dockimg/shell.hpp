@@ -608,6 +608,11 @@ class lexer {
     return true;
   }
   bool append_rune(char32_t r) noexcept {
+    if (r < 0x80) {  // ASCII, the usual case: one byte, nothing to encode
+      if (top_ >= cap_) return fail(errc::no_space);
+      buf_[top_++] = static_cast<char>(r);
+      return true;
+    }
     char tmp[4] = {};
     const std::size_t n = u::encode_rune(r, tmp);
     return append(std::string_view(tmp, n));

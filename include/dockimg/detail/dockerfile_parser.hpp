@@ -20,6 +20,12 @@ DOCKIMG_BEGIN_NAMESPACE
 namespace dockerfile {
 namespace detail_text {
 
+#if defined(__GNUC__) || defined(__clang__)
+#define DOCKIMG_DF_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define DOCKIMG_DF_ALWAYS_INLINE
+#endif
+
 using std::size_t;
 using std::string_view;
 
@@ -29,36 +35,155 @@ constexpr string_view sub(string_view s, size_t pos, size_t n) noexcept { return
 /// `s.substr(pos)` without the bounds check (callers guarantee `pos <= s.size()`).
 constexpr string_view tail(string_view s, size_t pos) noexcept { return string_view(s.data() + pos, s.size() - pos); }
 
+/// `unicode.IsSpace` of one byte taken as a rune (so 0x85 and 0xA0 count), as a table lookup.
+constexpr bool space_byte(unsigned char c) noexcept {
+  return ((dockimg::detail::latin1_space_bits[c >> 5] >> (c & 31)) & 1u) != 0;
+}
+
+/// `unicode.IsSpace` with the Latin-1 range inlined.
+constexpr bool space_rune(char32_t r) noexcept {
+  return r <= 0xFF ? space_byte(static_cast<unsigned char>(r)) : dockimg::detail::is_space(r);
+}
+
+/// True during constant evaluation (the block scans below are runtime-only).
+constexpr bool constant_evaluation() noexcept {
+#if defined(__GNUC__) || defined(__clang__) || defined(_MSC_VER)
+  return __builtin_is_constant_evaluated();
+#else
+  return true;
+#endif
+}
+
+/// Index of the lowest set bit of a non-zero mask.
+inline int lowest_bit(std::uint64_t m) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+  return __builtin_ctzll(m);
+#else
+  int n = 0;
+  while ((m & 1u) == 0) {
+    m >>= 1;
+    ++n;
+  }
+  return n;
+#endif
+}
+
+/// Eight bytes at `p` as an integer (unaligned load).
+inline std::uint64_t load8(const char* p) noexcept {
+  std::uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
 /// `space_prefix` past the ASCII fast path: decodes runes from `i` on.
 constexpr size_t space_prefix_from(string_view s, size_t i) noexcept {
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
-      if (!dockimg::detail::is_space(c)) break;
+      if (!space_byte(c)) break;
       ++i;
       continue;
     }
     const auto d = dockimg::detail::decode_rune(detail_text::tail(s, i));
-    if (d.size == 1 || !dockimg::detail::is_space(d.rune)) break;
+    if (d.size == 1 || !space_rune(d.rune)) break;
     i += d.size;
   }
   return i;
 }
 
-/// Bytes of leading `unicode.IsSpace` runes (Go `TrimLeftFunc(s, unicode.IsSpace)`).
-constexpr size_t space_prefix(string_view s) noexcept {
-  size_t i = 0;
-  // Fast path: most lines start with a printable ASCII character after a few spaces.
-  while (i < s.size() && s[i] == ' ') ++i;
+/// `space_prefix` once the indentation (`i` bytes of spaces and tabs) is skipped.
+inline size_t space_prefix_after(string_view s, size_t i) noexcept {
   if (i == s.size()) return i;
   const auto c = static_cast<unsigned char>(s[i]);
   if (c > ' ' && c < 0x80) return i;
   return space_prefix_from(s, i);
 }
 
+/// `space_prefix` past its first byte.
+inline size_t space_prefix_slow(string_view s) noexcept {
+  // Indentation: a run of spaces and tabs, sixteen bytes at a time where SSE2 is available.
+  size_t i = 0;
+  const size_t n = s.size();
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' ');
+  const __m128i tab = _mm_set1_epi8('\t');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const auto m = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, tab))));
+    if (m != 0xFFFFu) return space_prefix_after(s, i + static_cast<size_t>(lowest_bit(~m)));
+  }
+#endif
+  while (i < n && (s[i] == ' ' || s[i] == '\t')) ++i;
+  return space_prefix_after(s, i);
+}
+
+/// Bytes of leading `unicode.IsSpace` runes (Go `TrimLeftFunc(s, unicode.IsSpace)`).
+DOCKIMG_DF_ALWAYS_INLINE inline size_t space_prefix(string_view s) noexcept {
+  // Fast path: most strings start with a printable ASCII character.
+  if (s.empty()) return 0;
+  const auto c = static_cast<unsigned char>(s[0]);
+  if (c > ' ' && c < 0x80) return 0;
+  return space_prefix_slow(s);
+}
+#undef DOCKIMG_DF_ALWAYS_INLINE
+
 /// True for bytes the word splitter must look at: non-ASCII, spaces, quotes and both escapes.
 constexpr bool word_special(unsigned char c) noexcept {
   return c >= 0x80 || c <= ' ' || c == '"' || c == '\'' || c == '\\' || c == '`';
+}
+
+/// The first index at or after `p` (and before `n`) of a `word_special` byte, or `n`: sixteen
+/// bytes at a time where SSE2 is available.
+inline size_t skip_plain(const char* s, size_t p, size_t n) noexcept {
+#if defined(__SSE2__)
+  const __m128i low = _mm_set1_epi8(0x21);  // signed: bytes >= 0x80 are negative, below too
+  const __m128i dq = _mm_set1_epi8('"');
+  const __m128i sq = _mm_set1_epi8('\'');
+  const __m128i bs = _mm_set1_epi8('\\');
+  const __m128i bt = _mm_set1_epi8('`');
+  while (p + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + p));
+    const __m128i q = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, dq), _mm_cmpeq_epi8(v, sq)),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, bs), _mm_cmpeq_epi8(v, bt)));
+    const auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(q, _mm_cmplt_epi8(v, low))));
+    if (m != 0) return p + static_cast<size_t>(lowest_bit(m));
+    p += 16;
+  }
+#endif
+  while (p < n && !word_special(static_cast<unsigned char>(s[p]))) ++p;
+  return p;
+}
+
+/// The first index at or after `p` of an ASCII blank (`[\t\v\f\r ]`, BuildKit's splitCommand
+/// and whitespace-list separators), or `s.size()`.
+inline size_t find_blank(string_view s, size_t p) noexcept {
+  const size_t n = s.size();
+#if defined(__SSE2__)
+  const __m128i sp = _mm_set1_epi8(' ');
+  const __m128i b8 = _mm_set1_epi8(8);
+  const __m128i b14 = _mm_set1_epi8(14);
+  const __m128i nl = _mm_set1_epi8('\n');
+  while (p + 16 <= n) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + p));
+    const __m128i ctl = _mm_andnot_si128(_mm_cmpeq_epi8(v, nl),
+                                         _mm_and_si128(_mm_cmpgt_epi8(v, b8), _mm_cmplt_epi8(v, b14)));
+    const auto m = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(ctl, _mm_cmpeq_epi8(v, sp))));
+    if (m != 0) return p + static_cast<size_t>(lowest_bit(m));
+    p += 16;
+  }
+#endif
+  while (p < n && !dockimg::detail::is_ascii_blank(s[p])) ++p;
+  return p;
+}
+
+/// True when `s` has a byte >= 0x80 (eight bytes at a time).
+inline bool has_non_ascii(string_view s) noexcept {
+  size_t i = 0;
+  std::uint64_t acc = 0;
+  for (; i + 8 <= s.size(); i += 8) acc |= load8(s.data() + i);
+  for (; i < s.size(); ++i) acc |= static_cast<unsigned char>(s[i]);
+  return (acc & 0x8080808080808080ull) != 0;
 }
 
 /// `space_suffix` without the fast path.
@@ -67,7 +192,7 @@ constexpr size_t space_suffix_slow(string_view s) noexcept {
   while (end > 0) {
     const auto c = static_cast<unsigned char>(s[end - 1]);
     if (c < 0x80) {
-      if (!dockimg::detail::is_space(c)) break;
+      if (!space_byte(c)) break;
       --end;
       continue;
     }
@@ -76,7 +201,7 @@ constexpr size_t space_suffix_slow(string_view s) noexcept {
     const size_t lim = end >= 4 ? end - 4 : 0;
     while (start > lim && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
     const auto d = dockimg::detail::decode_rune(s.substr(start, end - start));
-    if (start + d.size != end || d.size == 1 || !dockimg::detail::is_space(d.rune)) break;
+    if (start + d.size != end || d.size == 1 || !space_rune(d.rune)) break;
     end = start;
   }
   return s.size() - end;
@@ -90,63 +215,53 @@ constexpr size_t space_suffix(string_view s) noexcept {
   return space_suffix_slow(s);
 }
 
-/// Finds newlines 64 bytes at a time: each block of the source is scanned once into a bit mask,
-/// and every line end is then a count-trailing-zeros away (lines are short, so this beats a
-/// `memchr` call per line).
+/// Finds the newlines of a text in order, 64 bytes at a time: each block of the source is scanned
+/// once into a bit mask, and every line end is then a count-trailing-zeros away (lines are short,
+/// so this beats a `memchr` call per line).
 class newline_finder {
  public:
   explicit newline_finder(string_view s) noexcept : s_(s) {}
 
-  /// Offset of the first `\n` at or after `from`, or the size of the text.
-  size_t next(size_t from) noexcept {
-    while (from < s_.size()) {
-      const size_t block = from & ~static_cast<size_t>(63);
-      if (block != block_) load(block);
-      const std::uint64_t m = mask_ & (~std::uint64_t{0} << (from - block));
-      if (m != 0) return block + static_cast<size_t>(ctz(m));
-      from = block + 64;
+  /// Offset of the next `\n` (each is returned once, in order), or the size of the text.
+  size_t next() noexcept {
+    while (mask_ == 0) {
+      if (next_block_ >= s_.size()) return s_.size();
+      load(next_block_);
+      next_block_ += 64;
     }
-    return s_.size();
+    const size_t at = next_block_ - 64 + static_cast<size_t>(lowest_bit(mask_));
+    mask_ &= mask_ - 1;
+    return at;
   }
 
  private:
-  static int ctz(std::uint64_t m) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_ctzll(m);
-#else
-    int n = 0;
-    while ((m & 1u) == 0) {
-      m >>= 1;
-      ++n;
-    }
-    return n;
-#endif
-  }
-
   void load(size_t block) noexcept {
-    block_ = block;
     const char* p = s_.data() + block;
-#if defined(__SSE2__)
-    if (block + 64 <= s_.size()) {
-      const __m128i nl = _mm_set1_epi8('\n');
-      std::uint64_t m = 0;
-      for (int k = 0; k < 4; ++k) {
-        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-        m |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))))
-             << (16 * k);
-      }
-      mask_ = m;
-      return;
-    }
-#endif
-    std::uint64_t m = 0;
     const size_t n = s_.size() - block < 64 ? s_.size() - block : 64;
+#if defined(__SSE2__)
+    char tail[64];
+    if (n < 64) {  // the last, partial block: scan a zero-padded copy
+      std::memset(tail, 0, sizeof(tail));
+      std::memcpy(tail, p, n);
+      p = tail;
+    }
+    const __m128i nl = _mm_set1_epi8('\n');
+    std::uint64_t m = 0;
+    for (int k = 0; k < 4; ++k) {
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+      m |= static_cast<std::uint64_t>(static_cast<std::uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl))))
+           << (16 * k);
+    }
+    mask_ = m;
+#else
+    std::uint64_t m = 0;
     for (size_t k = 0; k < n; ++k) m |= static_cast<std::uint64_t>(p[k] == '\n') << k;
     mask_ = m;
+#endif
   }
 
   string_view s_;
-  size_t block_ = static_cast<size_t>(-1);
+  size_t next_block_ = 0;
   std::uint64_t mask_ = 0;
 };
 
@@ -157,7 +272,7 @@ constexpr string_view trim_newline(string_view s) noexcept {
 }
 
 /// BuildKit's `isComment`: the first non-space byte is `#`.
-constexpr bool is_comment(string_view s) noexcept {
+inline bool is_comment(string_view s) noexcept {
   const size_t i = space_prefix(s);
   return i < s.size() && s[i] == '#';
 }
@@ -168,7 +283,8 @@ constexpr bool is_re_space(char c) noexcept {
 }
 
 /// True when `s` contains an invalid UTF-8 sequence.
-constexpr bool has_invalid_utf8(string_view s) noexcept {
+inline bool has_invalid_utf8(string_view s) noexcept {
+  if (!has_non_ascii(s)) return false;
   for (size_t i = 0; i < s.size();) {
     if (static_cast<unsigned char>(s[i]) < 0x80) {
       ++i;
@@ -273,7 +389,7 @@ using std::size_t;
       const auto d = static_cast<unsigned char>(s[p]) < 0x80
                          ? dockimg::detail::decoded_rune{static_cast<unsigned char>(s[p]), 1}
                          : dockimg::detail::decode_rune(detail_text::tail(s, p));
-      if (!dockimg::detail::is_space(d.rune)) break;
+      if (!detail_text::space_rune(d.rune)) break;
       p += d.size;
     }
     const size_t start = p;
@@ -284,7 +400,7 @@ using std::size_t;
     while (p < n) {
       // Fast path: ASCII bytes that are neither space, quote nor an escape character.
       if (!detail_text::word_special(static_cast<unsigned char>(s[p]))) {
-        ++p;
+        p = detail_text::constant_evaluation() ? p + 1 : detail_text::skip_plain(s.data(), p + 1, n);
         continue;
       }
       auto d = static_cast<unsigned char>(s[p]) < 0x80
@@ -292,7 +408,7 @@ using std::size_t;
                    : dockimg::detail::decode_rune(detail_text::tail(s, p));
       const char32_t ch = d.rune;
       if (!in_quote) {
-        if (dockimg::detail::is_space(ch)) {
+        if (detail_text::space_rune(ch)) {
           stop = p;
           p += d.size;
           ended = true;
@@ -519,7 +635,7 @@ struct detail_parser_access {
 
   bool next_line(phys_line& l) noexcept {
     if (scanner_error || pos >= src.size()) return false;
-    const size_t e = newlines.next(pos);
+    const size_t e = newlines.next();
     if (e - pos > max_line) {
       scanner_error = true;
       return false;
@@ -538,9 +654,16 @@ struct detail_parser_access {
     if (n_pieces == 1) {
       return static_cast<std::uint32_t>(pieces[0].source_offset + (joined < pieces[0].size ? joined : pieces[0].size));
     }
-    // The last piece that starts at or before `joined` (binary search: pieces can be many).
+    if (n_pieces == 0) return 0;
+    // The last piece that starts at or before `joined`: the first or the last piece (the usual
+    // cases: an instruction's first and last words), else a binary search (pieces can be many).
     size_t lo = 0;
     size_t hi = n_pieces;
+    if (joined < pieces[1].joined_offset) {
+      hi = 1;
+    } else if (pieces[n_pieces - 1].joined_offset <= joined) {
+      lo = n_pieces - 1;
+    }
     while (hi - lo > 1) {
       const size_t mid = lo + (hi - lo) / 2;
       if (pieces[mid].joined_offset <= joined) {
@@ -549,7 +672,6 @@ struct detail_parser_access {
         hi = mid;
       }
     }
-    if (n_pieces == 0) return 0;
     size_t d = joined - pieces[lo].joined_offset;
     if (d > pieces[lo].size) d = pieces[lo].size;
     return static_cast<std::uint32_t>(pieces[lo].source_offset + d);
@@ -704,28 +826,42 @@ struct detail_parser_access {
     if (pc == nullptr) return oom();
     pc[0] = line_piece{0, off(first.data()), static_cast<std::uint32_t>(first.size())};
     size_t np = 1;
+    // The pieces of continuation lines are written straight after the first one (nothing else is
+    // taken from the arena meanwhile) and committed once at the end.
+    const size_t room = 1 + mem.available() / sizeof(line_piece);
     size_t total = first.size();
     bool has_empty = false;
     std::uint32_t empty_at = 0;
     phys_line c;
     while (!eol && next_line(c)) {
       const string_view craw = text(c);
-      string_view t = detail_text::trim_newline(craw);
       ++current_line;
       const size_t lead = detail_text::space_prefix(craw);
       if (lead < craw.size() && craw[lead] == '#') continue;  // isComment: dropped silently
-      if (lead >= t.size()) {
-        if (!has_empty) empty_at = static_cast<std::uint32_t>(c.begin);
-        has_empty = true;
-        continue;
+      string_view t;
+      const char end_byte = craw.empty() ? '\0' : craw.back();
+      if (end_byte > ' ' && end_byte != esc) {
+        // The usual last line: nothing to trim (and not empty: it ends with a printable byte).
+        t = craw;
+        eol = true;
+      } else if (end_byte == esc && craw.size() >= 2 && craw[craw.size() - 2] != esc) {
+        // The usual continued line: it ends with the escape character.
+        t = detail_text::sub(craw, 0, craw.size() - 1);
+      } else {
+        t = detail_text::trim_newline(craw);
+        if (lead >= t.size()) {
+          if (!has_empty) empty_at = static_cast<std::uint32_t>(c.begin);
+          has_empty = true;
+          continue;
+        }
+        t = trim_continuation(t, eol);
       }
-      t = trim_continuation(t, eol);
-      line_piece* p = mem.make_records<line_piece>(1);
-      if (p == nullptr) return oom();
-      *p = line_piece{static_cast<std::uint32_t>(total), off(t.data()), static_cast<std::uint32_t>(t.size())};
+      if (np == room) return oom();
+      pc[np] = line_piece{static_cast<std::uint32_t>(total), off(t.data()), static_cast<std::uint32_t>(t.size())};
       ++np;
       total += t.size();
     }
+    if (np > 1 && mem.make_records<line_piece>(np - 1) != pc + 1) return oom();
     pieces = pc;
     n_pieces = np;
     if (np == 1) {
@@ -798,8 +934,7 @@ struct detail_parser_access {
       string_view t = s;
       t.remove_prefix(detail_text::space_prefix(t));
       t.remove_suffix(detail_text::space_suffix(t));
-      size_t k = 0;
-      while (k < t.size() && !dockimg::detail::is_ascii_blank(t[k])) ++k;
+      const size_t k = detail_text::find_blank(t, 0);
       n->name_ = detail_text::sub(t, 0, k);
       n->name_range_ = map_range(joff(t), joff(t) + k);
       n->kind_ = keyword_from(n->name_);
@@ -858,7 +993,15 @@ struct detail_parser_access {
       }
       auto ch = static_cast<unsigned char>(s[p]);
       if (!in_quote) {
-        if (dockimg::detail::is_space_byte(ch)) {
+        if (!detail_text::word_special(ch)) {
+          // A run of printable ASCII that is neither a quote nor an escape is copied as is.
+          const size_t q = detail_text::skip_plain(s.data(), p + 1, n);
+          if (out) std::memcpy(out + r.out_len, s.data() + p, q - p);
+          r.out_len += q - p;
+          p = q - 1;
+          continue;
+        }
+        if (detail_text::space_byte(ch)) {
           r.end = p;
           r.at_space = true;
           return r;
@@ -903,7 +1046,7 @@ struct detail_parser_access {
     size_t p = 0;
     const size_t len = s.size();
     for (;;) {
-      while (p < len && dockimg::detail::is_space_byte(static_cast<unsigned char>(s[p]))) ++p;
+      while (p < len && detail_text::space_byte(static_cast<unsigned char>(s[p]))) ++p;
       if (p == len) {
         args_at = len;
         break;
@@ -993,8 +1136,7 @@ struct detail_parser_access {
     if (s.empty()) return true;
     size_t i = 0;
     for (;;) {
-      size_t j = i;
-      while (j < s.size() && !dockimg::detail::is_ascii_blank(s[j])) ++j;
+      size_t j = detail_text::find_blank(s, i);
       if (!push_slice(n, detail_text::sub(s, i, j - i))) return false;
       if (j == s.size()) return true;
       while (j < s.size() && dockimg::detail::is_ascii_blank(s[j])) ++j;
@@ -1059,9 +1201,9 @@ struct detail_parser_access {
 
   bool parse_health(instruction& n, string_view s) noexcept {
     size_t sep = 0;
-    while (sep < s.size() && !dockimg::detail::is_space_byte(static_cast<unsigned char>(s[sep]))) ++sep;
+    while (sep < s.size() && !detail_text::space_byte(static_cast<unsigned char>(s[sep]))) ++sep;
     size_t next = sep;
-    while (next < s.size() && dockimg::detail::is_space_byte(static_cast<unsigned char>(s[next]))) ++next;
+    while (next < s.size() && detail_text::space_byte(static_cast<unsigned char>(s[next]))) ++next;
     if (sep == 0) return true;
     if (!push_slice(n, detail_text::sub(s, 0, sep))) return false;
     return parse_maybe_json(n, detail_text::tail(s, next));
@@ -1126,16 +1268,16 @@ struct detail_parser_access {
       if (eq == string_view::npos) {
         return fail(errc::missing_equals, start_line, current_line, map_range(base + b, base + e), v);
       }
-      const source_range r = map_range(base + b, base + e);
-      const string_view raw = detail_text::sub(s, b, e - b);
-      const size_t raw_eq = raw.find('=');
-      const source_range kr = map_range(base + b, base + b + raw_eq);
-      const source_range vr = map_range(base + b + raw_eq + 1, base + e);
-      const source_range er = map_range(base + b + raw_eq, base + b + raw_eq + 1);
-      (void)r;
-      return (push_word(n, detail_text::sub(v, 0, eq), kr) != nullptr && push_word(n, detail_text::tail(v, eq + 1), vr) != nullptr &&
-              push_word(n, detail_text::sub(v, eq, 1), er) != nullptr) ||
-             oom();
+      // The value is the word itself unless invalid UTF-8 was replaced.
+      const size_t raw_eq = v.data() == s.data() + b ? eq : detail_text::sub(s, b, e - b).find('=');
+      word* w = mem.make_records<word>(3);
+      if (w == nullptr) return oom();
+      w[0] = word{detail_text::sub(v, 0, eq), map_range(base + b, base + b + raw_eq)};
+      w[1] = word{detail_text::tail(v, eq + 1), map_range(base + b + raw_eq + 1, base + e)};
+      w[2] = word{detail_text::sub(v, eq, 1), map_range(base + b + raw_eq, base + b + raw_eq + 1)};
+      if (n.args_ == nullptr) n.args_ = w;
+      n.n_args_ += 3;
+      return true;
     });
   }
 
