@@ -900,3 +900,158 @@ TEST_CASE("dockerignore fsutil exclude walks on disk") {
 }
 
 }  // TEST_SUITE
+
+// ------------------------------------------------------------------------------------------------
+// The indexed point query against the plain scan (many patterns: several mask words; paths the
+// index hands back to the scan: unclean, rooted, empty)
+// ------------------------------------------------------------------------------------------------
+
+namespace {
+
+/// The point query of `m` without its index (every pattern scanned in order, as patternmatcher).
+di::match_result plain_query(const di::matcher& m, std::string_view path) {
+  const di::matcher plain(m.patterns().data(), m.patterns().size(), m.exclusions());
+  return plain.matches_or_parent_matches(path);
+}
+
+/// Unclean and degenerate spellings of `p` (the index must hand these to the scan or agree).
+std::vector<std::string> spellings(const std::string& p) {
+  return {p, "./" + p, p + "/", "/" + p, p + "/.", p + "/..", "a//" + p, "x/../" + p, ""};
+}
+
+}  // namespace
+
+TEST_SUITE("dockerignore") {
+
+TEST_CASE("dockerignore indexed query on the merged bench tables") {
+  const std::string dir = ignore_dir() + "/bench";
+  if (dockimg_test::skip_without(dir + "/paths.txt.gz")) return;
+  std::string paths_text, merged;
+  REQUIRE(read_gzip(dir + "/paths.txt.gz", paths_text));
+  for (const char* name : {"node", "python", "go", "dotnet", "monorepo"}) {
+    std::string text;
+    REQUIRE(dockimg_test::read_file(dir + "/" + name + ".dockerignore", text));
+    merged += text + "\n";
+  }
+  auto b = build_text(merged);
+  REQUIRE(b->compiled.ok());
+  const auto& m = b->compiled.matcher;
+  CHECK(m.bit_words() >= 3);  // more than 128 patterns: the index spans several words
+  std::size_t checked = 0, bad = 0, excluded = 0;
+  std::size_t pos = 0;
+  for (std::size_t line = 0; pos < paths_text.size(); ++line) {
+    std::size_t nl = paths_text.find('\n', pos);
+    if (nl == std::string::npos) nl = paths_text.size();
+    const std::string path = paths_text.substr(pos + 2, nl - pos - 2);
+    pos = nl + 1;
+    const auto want = plain_query(m, path);
+    const auto got = m.matches_or_parent_matches(path);
+    ++checked;
+    excluded += got.excluded ? 1 : 0;
+    if (got.excluded != want.excluded || got.err != want.err) {
+      if (++bad < 10) MESSAGE("indexed query differs on " << path);
+    }
+    if (line % 97 == 0) {
+      for (const std::string& q : spellings(path)) {
+        const auto w2 = plain_query(m, q);
+        const auto g2 = m.matches_or_parent_matches(q);
+        ++checked;
+        if (g2.excluded != w2.excluded || g2.err != w2.err) {
+          if (++bad < 10) MESSAGE("indexed query differs on '" << q << "'");
+        }
+      }
+    }
+  }
+  // the walk form, threaded through the directory stack, with and without the index
+  std::vector<bench_entry> entries;
+  for (std::size_t p = 0; p < paths_text.size();) {
+    std::size_t nl = paths_text.find('\n', p);
+    if (nl == std::string::npos) nl = paths_text.size();
+    if (nl > p + 2) entries.push_back({std::string_view(paths_text).substr(p + 2, nl - p - 2), paths_text[p] == 'd'});
+    p = nl + 1;
+  }
+  const di::matcher plain(m.patterns().data(), m.patterns().size(), m.exclusions());
+  std::vector<char> got(entries.size()), want(entries.size());
+  std::vector<std::uint64_t> frames(64 * (m.bit_words() + 1));
+  std::vector<std::string_view> frame_paths(64);
+  walk_entries(m, entries, got, frames, frame_paths);
+  walk_entries(plain, entries, want, frames, frame_paths);
+  std::size_t walk_bad = 0;
+  for (std::size_t i = 0; i < entries.size(); ++i) walk_bad += got[i] != want[i] ? 1 : 0;
+  MESSAGE("merged bench tables (" << m.patterns().size() << " patterns): " << checked << " queries, " << excluded
+                                  << " of the bench paths excluded, " << bad << " differences from the plain scan; walk: "
+                                  << walk_bad << " differences");
+  CHECK(bad == 0);
+  CHECK(walk_bad == 0);
+  CHECK(checked > 104481);
+}
+
+TEST_CASE("dockerignore indexed query against the plain scan on random long lists") {
+  generator gen;
+  std::vector<unsigned char> mem(1 << 20);
+  std::size_t queries = 0, bad = 0, indexed_lists = 0, lists = 0, long_lists = 0;
+  while (queries < 300000) {
+    const std::size_t n = 1 + gen.pick(150);
+    std::vector<std::string> pats;
+    for (std::size_t i = 0; i < n; ++i) {
+      // mostly the grammar's patterns; now and then realistic literal and `**/` shapes
+      switch (gen.pick(6)) {
+        case 0: pats.push_back("**/" + gen.name()); break;
+        case 1: pats.push_back(gen.name() + "/" + gen.name()); break;
+        case 2: pats.push_back("**/*" + gen.name()); break;
+        default: {
+          std::string p = gen.pattern();
+          while (!reference::valid(p[0] == '!' ? p.substr(1) : p)) p = gen.pattern();
+          pats.push_back(p);
+          break;
+        }
+      }
+    }
+    std::vector<std::string_view> views(pats.begin(), pats.end());
+    dockimg::arena storage(mem.data(), mem.size());
+    const auto c = di::compile(views.data(), views.size(), storage);
+    if (!c.ok()) continue;
+    ++lists;
+    indexed_lists += di::first_lazy_error(c.matcher) ? 0 : 1;
+    long_lists += c.matcher.patterns().size() > 64 ? 1 : 0;
+    // the walk form: every prefix of a path, bits threaded from parent to child
+    const di::matcher plain(c.matcher.patterns().data(), c.matcher.patterns().size(), c.matcher.exclusions());
+    for (int k = 0; k < 4; ++k) {
+      const std::string path = gen.path();
+      std::vector<std::uint64_t> pa(c.matcher.bit_words() + 1), pb(pa.size()), ba(pa.size()), bb(pa.size());
+      bool top = true;
+      for (std::size_t e = 0; e <= path.size(); ++e) {
+        if (e != path.size() && path[e] != '/') continue;
+        const std::string_view prefix = std::string_view(path).substr(0, e);
+        const auto ra = c.matcher.matches_using_parent_results(prefix, top ? nullptr : pa.data(), ba.data());
+        const auto rb = plain.matches_using_parent_results(prefix, top ? nullptr : pb.data(), bb.data());
+        ++queries;
+        if (ra.excluded != rb.excluded || ra.err != rb.err || ba != bb) {
+          if (++bad < 10) MESSAGE("walk differs: " << pats.size() << " patterns, path '" << prefix << "'");
+        }
+        pa = ba;
+        pb = bb;
+        top = false;
+      }
+    }
+    for (int k = 0; k < 24; ++k) {
+      const std::string base = gen.path();
+      for (const std::string& path : k == 0 ? spellings(base) : std::vector<std::string>{base}) {
+        const auto want = plain_query(c.matcher, path);
+        const auto got = c.matcher.matches_or_parent_matches(path);
+        ++queries;
+        if (got.excluded != want.excluded || got.err != want.err || got.pattern != want.pattern) {
+          if (++bad < 10) MESSAGE("indexed query differs: " << pats.size() << " patterns, path '" << path << "'");
+        }
+      }
+    }
+  }
+  MESSAGE("indexed vs plain scan: " << queries << " queries over " << lists << " lists (" << indexed_lists
+                                    << " without lazy errors, " << long_lists << " over 64 patterns), " << bad
+                                    << " differences");
+  CHECK(bad == 0);
+  CHECK(indexed_lists > 100);
+  CHECK(long_lists > 100);
+}
+
+}  // TEST_SUITE

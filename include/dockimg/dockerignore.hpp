@@ -95,23 +95,27 @@ struct read_result {
 /// instructions, so lines holding a `{` are counted at that size.)
 [[nodiscard]] constexpr std::size_t storage_hint(std::string_view text) noexcept {
   std::size_t brace_lines = 0;
+  std::size_t lines = 1;
   bool brace = false;
   for (const char c : text) {
     if (c == '{') brace = true;
     if (c == '\n') {
       brace_lines += brace ? 1 : 0;
       brace = false;
+      ++lines;
     }
   }
   brace_lines += brace ? 1 : 0;
-  return 192 * text.size() + 1024 + brace_lines * (detail::ignore::max_program * sizeof(detail::ignore::inst) + 64);
+  return 232 * text.size() + 1024 + detail::ignore::index_bytes(lines) +
+         brace_lines * (detail::ignore::max_program * sizeof(detail::ignore::inst) + 64);
 }
 
 /// Bytes of arena that always suffice for `compile` of `n` pattern strings of `bytes` bytes in all
 /// (a generous bound: it assumes every pattern may hold a `{n,m}` repetition; see the other overload).
 [[nodiscard]] constexpr std::size_t storage_hint(std::size_t n, std::size_t bytes) noexcept {
   const std::size_t braces = n < bytes / 3 ? n : bytes / 3;
-  return 192 * (bytes + n) + 1024 + braces * (detail::ignore::max_program * sizeof(detail::ignore::inst) + 64);
+  return 232 * (bytes + n) + 1024 + detail::ignore::index_bytes(n) +
+         braces * (detail::ignore::max_program * sizeof(detail::ignore::inst) + 64);
 }
 
 /// Reads a `.dockerignore` exactly as `ignorefile.ReadAll` (v0.6.1): lines split at `\n` (one `\r`
@@ -202,6 +206,9 @@ struct pattern {
   std::string_view need_prefix;    ///< bytes every match of the program starts with (regexp type)
   std::string_view need_suffix;    ///< bytes every match of the program ends with (regexp type)
   std::string_view need_infix;     ///< bytes every match of the program contains (regexp type)
+  const detail::ignore::glob_token* glob = nullptr;  ///< the program as a simple glob (regexp type; may be null)
+  std::uint32_t glob_size = 0;     ///< tokens in `glob`
+  bool glob_ascii = false;         ///< `glob` only applies to ASCII paths (a class follows a star)
 
   /// Matches one string as patternmatcher's `Pattern.match` (no cleaning); sets `err` on a lazy error.
   [[nodiscard]] bool match(std::string_view path, errc& err) const noexcept {
@@ -231,6 +238,9 @@ struct pattern {
           return false;
         }
         if (!need_infix.empty() && path.find(need_infix) == std::string_view::npos) return false;
+        if (glob != nullptr && (!glob_ascii || detail::ignore::is_ascii(path))) {
+          return detail::ignore::glob_match(glob, glob_size, text.data(), path.data(), path.size());
+        }
         return detail::ignore::re_match(program, program_size, ranges, path);
     }
     return false;
@@ -249,13 +259,20 @@ struct match_result {
 
 /// A compiled pattern list (patternmatcher's `PatternMatcher`). Lives in the arena given to
 /// `compile`; copying it copies a view. Queries are `const`, allocate nothing and are thread-safe.
+/// `compile` also builds a query index (pattern masks keyed by the bytes a match must start or end
+/// with): a point query then tries only the patterns the index lets through, from the last one
+/// down, and the walk form only those and the parent's; answers are those of the plain scan.
 class matcher {
  public:
   /// A matcher with no patterns (excludes nothing).
   constexpr matcher() noexcept = default;
-  /// A matcher over compiled patterns.
+  /// A matcher over compiled patterns (point queries scan every pattern).
   constexpr matcher(const pattern* p, std::size_t n, bool exclusions) noexcept
       : patterns_(p, n), exclusions_(exclusions) {}
+  /// A matcher over compiled patterns with the query index `compile` builds (may be null).
+  constexpr matcher(const pattern* p, std::size_t n, bool exclusions,
+                    const detail::ignore::query_index* index) noexcept
+      : patterns_(p, n), exclusions_(exclusions), index_(index) {}
 
   /// The patterns, in order.
   [[nodiscard]] constexpr list_view<pattern> patterns() const noexcept { return patterns_; }
@@ -268,6 +285,14 @@ class matcher {
   /// decides (exceptions keep, others exclude). The path is not cleaned; its parents are those of
   /// `filepath.Dir(path)`.
   [[nodiscard]] match_result matches_or_parent_matches(std::string_view path) const noexcept {
+    if (index_ != nullptr) {
+      const int r = indexed_query(path);
+      if (r >= 0) {
+        match_result res;
+        res.excluded = r != 0;
+        return res;
+      }
+    }
     return evaluate(path, nullptr, nullptr, false);
   }
 
@@ -289,12 +314,191 @@ class matcher {
  private:
   list_view<pattern> patterns_;
   bool exclusions_ = false;
+  const detail::ignore::query_index* index_ = nullptr;
+
+  /// The point query through the index: 1 excluded, 0 kept, -1 when the path needs the plain scan
+  /// (empty, rooted, a parent that is not clean, too deep). Without lazy errors (the index is only
+  /// built then), the plain scan's answer is "the last pattern matching the path or a parent
+  /// decides", so the patterns the index lets through are tried from the last one down.
+  int indexed_query(std::string_view path) const noexcept {
+    return index_->words == 1 ? indexed_query_n<true>(path) : indexed_query_n<false>(path);
+  }
+
+  /// `indexed_query` for one mask word (`Single`) or any number.
+  template <bool Single>
+  int indexed_query_n(std::string_view path) const noexcept {
+    namespace di = detail::ignore;
+    const di::query_index& ix = *index_;
+    const std::size_t n = path.size();
+    if (n == 0 || n > 0xFFFFFFFFu) return -1;
+    const char* s = path.data();
+    const std::uint32_t nw = Single ? 1 : ix.words;
+    std::uint64_t endm[Single ? 1 : di::max_index_words];
+    std::uint64_t compm[Single ? 1 : di::max_index_words];
+    for (std::uint32_t w = 0; w < nw; ++w) {
+      endm[w] = ix.no_end[w];
+      compm[w] = ix.no_comp[w];
+    }
+    auto add = [&](const std::uint64_t* table, std::uint32_t key, std::uint64_t* acc) {
+      if constexpr (Single) {
+        acc[0] |= table[key];
+      } else {
+        const std::uint64_t* m = table + std::size_t{key} * nw;
+        for (std::uint32_t w = 0; w < nw; ++w) acc[w] |= m[w];
+      }
+    };
+    auto byte = [s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    // the candidates are path[:k] for every '/' at k (Dir(path) is clean) and the path itself
+    std::uint32_t ends[di::max_index_slashes + 1];
+    std::uint32_t nends = 0;
+    std::size_t start = 0;
+    add(ix.comp, di::pair_key(byte(0), n > 1 ? byte(1) : 0), compm);
+    for (std::size_t base = 0; base < n; base += 64) {
+      std::uint64_t m = di::slash_bits(s + base, n - base < 64 ? n - base : 64);
+      while (m != 0) {
+        const std::size_t k = base + static_cast<std::size_t>(__builtin_ctzll(m));
+        m &= m - 1;
+        const std::size_t len = k - start;
+        if (len == 0 || (s[start] == '.' && (len == 1 || (len == 2 && s[start + 1] == '.')))) return -1;
+        if (nends == di::max_index_slashes) return -1;
+        ends[nends++] = static_cast<std::uint32_t>(k);
+        add(ix.end, di::pair_key(k >= 2 ? byte(k - 2) : 0, byte(k - 1)), endm);
+        if (k + 1 < n) add(ix.comp, di::pair_key(byte(k + 1), k + 2 < n ? byte(k + 2) : 0), compm);
+        start = k + 1;
+      }
+    }
+    ends[nends++] = static_cast<std::uint32_t>(n);
+    add(ix.end, di::pair_key(n >= 2 ? byte(n - 2) : 0, byte(n - 1)), endm);
+    const std::uint64_t* first = ix.start + std::size_t{di::pair_key(byte(0), n > 1 ? byte(1) : 0)} * nw;
+    for (std::uint32_t w = nw; w-- > 0;) {
+      std::uint64_t bits = first[w] & endm[w] & compm[w];
+      while (bits != 0) {
+        const auto b = static_cast<std::uint32_t>(63 - __builtin_clzll(bits));
+        bits &= ~(std::uint64_t{1} << b);
+        const pattern& p = patterns_[std::size_t{w} * 64 + b];
+        if (candidate_match(p, path, ends, nends)) return p.exclusion ? 0 : 1;
+      }
+    }
+    return 0;
+  }
+
+  /// True when `p` matches `path[:ends[i]]` for some i (`ends` ascending, the last one the size).
+  static bool candidate_match(const pattern& p, std::string_view path, const std::uint32_t* ends,
+                              std::uint32_t nends) noexcept {
+    using detail::ignore::kind;
+    const char* s = path.data();
+    switch (p.type) {
+      case kind::exact: {
+        const std::size_t t = p.text.size();
+        if (t > path.size() || (t < path.size() && s[t] != '/')) return false;
+        return detail::ignore::same_bytes(s, p.text.data(), t);
+      }
+      case kind::prefix: {
+        const std::size_t t = p.text.size() - 2;
+        return t <= path.size() && detail::ignore::same_bytes(s, p.text.data(), t);
+      }
+      case kind::suffix: {
+        const std::string_view suf = p.text.substr(2);
+        const std::size_t ns = suf.size();
+        if (ns == 0) return true;
+        const bool slash = suf[0] == '/';
+        for (std::uint32_t i = 0; i < nends; ++i) {
+          const std::size_t k = ends[i];
+          if (k >= ns && detail::ignore::same_bytes(s + k - ns, suf.data(), ns)) return true;
+          if (slash && k == ns - 1 && detail::ignore::same_bytes(s, suf.data() + 1, ns - 1)) return true;
+        }
+        return false;
+      }
+      case kind::regexp: {
+        const std::size_t np = p.need_prefix.size();
+        if (np != 0 && (np > path.size() || !detail::ignore::same_bytes(s, p.need_prefix.data(), np))) return false;
+        const std::size_t ns = p.need_suffix.size();
+        if (ns != 0) {
+          bool any = false;
+          for (std::uint32_t i = 0; i < nends && !any; ++i) {
+            const std::size_t k = ends[i];
+            any = k >= np + ns && detail::ignore::same_bytes(s + k - ns, p.need_suffix.data(), ns);
+          }
+          if (!any) return false;
+        }
+        if (!p.need_infix.empty() && path.find(p.need_infix) == std::string_view::npos) return false;
+        if (p.glob != nullptr && (!p.glob_ascii || detail::ignore::is_ascii(path))) {
+          for (std::uint32_t i = 0; i < nends; ++i) {
+            const std::size_t k = ends[i];
+            if (k < np + ns) continue;
+            if (ns != 0 && !detail::ignore::same_bytes(s + k - ns, p.need_suffix.data(), ns)) continue;
+            if (detail::ignore::glob_match(p.glob, p.glob_size, p.text.data(), s, k)) return true;
+          }
+          return false;
+        }
+        return detail::ignore::re_match(p.program, p.program_size, p.ranges, path, true);
+      }
+    }
+    return false;
+  }
+
+
+  /// Writes to `out` (`index_->words` words) the patterns the index lets through for `path` as the
+  /// only candidate (its parents not included); false when there is no index or the path is empty.
+  bool path_mask(std::string_view path, std::uint64_t* out) const noexcept {
+    namespace di = detail::ignore;
+    if (index_ == nullptr || path.empty() || path.size() > 0xFFFFFFFFu) return false;
+    const di::query_index& ix = *index_;
+    const std::uint32_t nw = ix.words;
+    const char* s = path.data();
+    const std::size_t n = path.size();
+    auto byte = [s](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    const std::uint64_t* first = ix.start + std::size_t{di::pair_key(byte(0), n > 1 ? byte(1) : 0)} * nw;
+    const std::uint64_t* last = ix.end + std::size_t{di::pair_key(n >= 2 ? byte(n - 2) : 0, byte(n - 1))} * nw;
+    const std::uint64_t* comp0 = ix.comp + std::size_t{di::pair_key(byte(0), n > 1 ? byte(1) : 0)} * nw;
+    for (std::uint32_t w = 0; w < nw; ++w) out[w] = ix.no_comp[w] | comp0[w];
+    for (std::size_t base = 0; base < n; base += 64) {
+      std::uint64_t m = di::slash_bits(s + base, n - base < 64 ? n - base : 64);
+      while (m != 0) {
+        const std::size_t k = base + static_cast<std::size_t>(__builtin_ctzll(m));
+        m &= m - 1;
+        if (k + 1 >= n) continue;
+        const std::uint64_t* c = ix.comp + std::size_t{di::pair_key(byte(k + 1), k + 2 < n ? byte(k + 2) : 0)} * nw;
+        for (std::uint32_t w = 0; w < nw; ++w) out[w] |= c[w];
+      }
+    }
+    for (std::uint32_t w = 0; w < nw; ++w) out[w] &= first[w] & (last[w] | ix.no_end[w]);
+    return true;
+  }
 
   match_result evaluate(std::string_view path, const std::uint64_t* parent, std::uint64_t* bits,
                         bool deprecated) const noexcept {
     match_result res;
     if (bits != nullptr) {
       for (std::size_t w = 0; w < bit_words(); ++w) bits[w] = 0;
+    }
+    // the walk form tests the path alone: the index says which patterns cannot match it, and only
+    // the patterns set in the parent's bits or let through can change anything
+    std::uint64_t only[detail::ignore::max_index_words];
+    if (parent != nullptr && !deprecated && path_mask(path, only)) {
+      bool matched = false;
+      const std::uint32_t nw = index_->words;
+      for (std::uint32_t w = 0; w < nw; ++w) {
+        std::uint64_t cand = parent[w] | only[w];
+        while (cand != 0) {
+          const auto b = static_cast<std::uint32_t>(__builtin_ctzll(cand));
+          cand &= cand - 1;
+          const std::size_t i = std::size_t{w} * 64 + b;
+          const pattern& p = patterns_[i];
+          bool m = ((parent[w] >> b) & 1u) != 0;
+          if (!m) {
+            if (p.exclusion != matched) continue;
+            errc ignored = errc::ok;  // no lazy errors when there is an index
+            m = p.match(path, ignored);
+          }
+          if (m) {
+            if (bits != nullptr) bits[w] |= std::uint64_t{1} << b;
+            matched = !p.exclusion;
+          }
+        }
+      }
+      res.excluded = matched;
+      return res;
     }
     // the parent directory, as filepath.Dir gives it
     char buf[4096];
@@ -516,7 +720,160 @@ inline errc compile_one(std::string_view text, pattern& out, arena& storage) noe
     }
     if (best_len > 1 && !encode(best_from, best_from + best_len, out.need_infix)) return errc::out_of_storage;
   }
+  // the simple-glob form (bounded backtracking: at most three stars)
+  const std::uint32_t ntok = di::simple_glob(text, nullptr);
+  if (ntok > 0) {
+    auto* toks = storage.make_records<di::glob_token>(ntok);
+    if (toks == nullptr) return errc::out_of_storage;
+    di::simple_glob(text, toks);
+    std::uint32_t stars = 0;
+    bool star_seen = false, ascii = false;
+    for (std::uint32_t k = 0; k < ntok; ++k) {
+      if (toks[k].kind == di::gtok::star || toks[k].kind == di::gtok::dstar_slash) ++stars;
+      if (toks[k].kind == di::gtok::star) star_seen = true;
+      if (toks[k].kind == di::gtok::cls && star_seen) ascii = true;
+    }
+    if (stars <= 3) {
+      out.glob = toks;
+      out.glob_size = ntok;
+      out.glob_ascii = ascii;
+    }
+  }
   return errc::ok;
+}
+
+/// The literal every string `p` matches must end with (empty: none known).
+inline std::string_view required_end(const pattern& p) noexcept {
+  using detail::ignore::kind;
+  switch (p.type) {
+    case kind::exact: return p.text;
+    case kind::prefix: return {};
+    case kind::suffix: {
+      const std::string_view suf = p.text.substr(2);
+      return !suf.empty() && suf[0] == '/' ? suf.substr(1) : suf;
+    }
+    case kind::regexp: return p.need_suffix;
+  }
+  return {};
+}
+
+/// The literal every string `p` matches must start with (empty: none known).
+inline std::string_view required_start(const pattern& p) noexcept {
+  using detail::ignore::kind;
+  switch (p.type) {
+    case kind::exact: return p.text;
+    case kind::prefix: return p.text.substr(0, p.text.size() - 2);
+    case kind::suffix: return {};
+    case kind::regexp: return p.need_prefix;
+  }
+  return {};
+}
+
+/// The literal that must start at position 0 or right after a `/` of every string `p` matches
+/// (`**/lit...`; empty: none known).
+inline std::string_view required_component(const pattern& p) noexcept {
+  using detail::ignore::kind;
+  using detail::ignore::gtok;
+  if (p.type == kind::suffix) {
+    const std::string_view suf = p.text.substr(2);
+    return !suf.empty() && suf[0] == '/' ? suf.substr(1) : std::string_view();
+  }
+  if (p.type == kind::regexp && p.glob != nullptr && p.glob_size >= 2 && p.glob[0].kind == gtok::dstar_slash &&
+      p.glob[1].kind == gtok::lit) {
+    return p.text.substr(p.glob[1].off, p.glob[1].len);
+  }
+  return {};
+}
+
+/// Sets `bit` (word `w`) in every `pair_key` bucket of `table` that two bytes starting with
+/// `lit` (`front`) or ending with it (`!front`) can fall into; false when `lit` is empty.
+inline bool mark_pairs(std::uint64_t* table, std::uint32_t nw, std::size_t w, std::uint64_t bit,
+                       std::string_view lit, bool front) noexcept {
+  namespace di = detail::ignore;
+  if (lit.empty()) return false;
+  if (lit.size() >= 2) {
+    const auto a = static_cast<unsigned char>(front ? lit[0] : lit[lit.size() - 2]);
+    const auto b = static_cast<unsigned char>(front ? lit[1] : lit[lit.size() - 1]);
+    table[std::size_t{di::pair_key(a, b)} * nw + w] |= bit;
+    return true;
+  }
+  const auto c = static_cast<unsigned char>(lit[0]);
+  for (std::uint32_t x = 0; x < 256; ++x) {
+    const auto other = static_cast<unsigned char>(x);
+    table[std::size_t{front ? di::pair_key(c, other) : di::pair_key(other, c)} * nw + w] |= bit;
+  }
+  return true;
+}
+
+/// For a simple glob ending in a plain ASCII class: marks the buckets of the last two bytes of the
+/// strings it matches; false when the glob does not end so.
+inline bool mark_class_end(const pattern& p, std::uint64_t* table, std::uint32_t nw, std::size_t w,
+                           std::uint64_t bit) noexcept {
+  namespace di = detail::ignore;
+  if (p.glob == nullptr || p.glob_size == 0) return false;
+  const di::glob_token& last = p.glob[p.glob_size - 1];
+  if (last.kind != di::gtok::cls || last.negated) return false;
+  const di::glob_token* prev = p.glob_size >= 2 ? &p.glob[p.glob_size - 2] : nullptr;
+  for (std::uint32_t c2 = 0; c2 < 128; ++c2) {
+    if (((last.set[c2 / 64] >> (c2 % 64)) & 1u) == 0) continue;
+    for (std::uint32_t c1 = 0; c1 < 256; ++c1) {
+      bool ok = true;
+      if (prev != nullptr && prev->kind == di::gtok::lit) {
+        ok = c1 == static_cast<unsigned char>(p.text[prev->off + prev->len - 1]);
+      } else if (prev != nullptr && prev->kind == di::gtok::cls && !prev->negated) {
+        ok = c1 < 128 && ((prev->set[c1 / 64] >> (c1 % 64)) & 1u) != 0;
+      }
+      if (ok) {
+        table[std::size_t{di::pair_key(static_cast<unsigned char>(c1), static_cast<unsigned char>(c2))} * nw + w] |=
+            bit;
+      }
+    }
+  }
+  return true;
+}
+
+/// Builds the point-query index over `pats` in `storage` (null with `ok` set when the patterns do
+/// not allow one: a lazy error, or too many patterns).
+inline const detail::ignore::query_index* build_index(const pattern* pats, std::size_t n, arena& storage,
+                                                      bool& ok) noexcept {
+  namespace di = detail::ignore;
+  ok = true;
+  if (n == 0 || n > std::size_t{di::max_index_words} * 64) return nullptr;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pats[i].lazy_error != errc::ok) return nullptr;
+  }
+  const auto nw = static_cast<std::uint32_t>((n + 63) / 64);
+  const std::size_t total = std::size_t{nw} * (3 * 256 + 2);
+  auto* ix = storage.make_records<di::query_index>(1);
+  std::uint64_t* masks = storage.make_records<std::uint64_t>(total);
+  if (ix == nullptr || masks == nullptr) {
+    ok = false;
+    return nullptr;
+  }
+  for (std::size_t k = 0; k < total; ++k) masks[k] = 0;
+  std::uint64_t* start = masks;
+  std::uint64_t* end = start + std::size_t{nw} * 256;
+  std::uint64_t* comp = end + std::size_t{nw} * 256;
+  std::uint64_t* no_end = comp + std::size_t{nw} * 256;
+  std::uint64_t* no_comp = no_end + nw;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t w = i / 64;
+    const std::uint64_t bit = std::uint64_t{1} << (i % 64);
+    if (!mark_pairs(start, nw, w, bit, required_start(pats[i]), true)) {
+      for (std::size_t c = 0; c < 256; ++c) start[c * nw + w] |= bit;
+    }
+    if (!mark_pairs(end, nw, w, bit, required_end(pats[i]), false) && !mark_class_end(pats[i], end, nw, w, bit)) {
+      no_end[w] |= bit;
+    }
+    if (!mark_pairs(comp, nw, w, bit, required_component(pats[i]), true)) no_comp[w] |= bit;
+  }
+  ix->words = nw;
+  ix->start = start;
+  ix->end = end;
+  ix->comp = comp;
+  ix->no_end = no_end;
+  ix->no_comp = no_comp;
+  return ix;
 }
 }  // namespace detail_compile
 
@@ -570,7 +927,13 @@ template <class Get>
       return out;
     }
   }
-  out.matcher = matcher(pats, count, exclusions);
+  bool index_ok = true;
+  const detail::ignore::query_index* index = detail_compile::build_index(pats, count, storage, index_ok);
+  if (!index_ok) {
+    out.err.code = errc::out_of_storage;
+    return out;
+  }
+  out.matcher = matcher(pats, count, exclusions, index);
   return out;
 }
 

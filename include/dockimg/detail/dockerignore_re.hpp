@@ -14,6 +14,10 @@
 #include "../config.hpp"
 #include "unicode.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 DOCKIMG_BEGIN_NAMESPACE
 namespace detail {
 namespace ignore {
@@ -941,6 +945,293 @@ class re_compiler {
     pos += nd.size;
   }
 }
+
+#if defined(__GNUC__) || defined(__clang__)
+#define DOCKIMG_IGNORE_INLINE __attribute__((always_inline)) inline
+#else
+#define DOCKIMG_IGNORE_INLINE inline
+#endif
+
+/// Bit i set when `s[i]` is `/` (n <= 64).
+[[nodiscard]] DOCKIMG_IGNORE_INLINE std::uint64_t slash_bits(const char* s, std::size_t n) noexcept {
+  std::uint64_t m = 0;
+  std::size_t i = 0;
+#if defined(__SSE2__)
+  const __m128i sl = _mm_set1_epi8('/');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + i));
+    m |= std::uint64_t{static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl)))} << i;
+  }
+  if (i < n && n >= 16) {
+    // one load ending at n, overlapping what was already looked at
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s + n - 16));
+    const std::uint64_t t = static_cast<std::uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, sl)));
+    m |= (t >> (16 - (n - i))) << i;
+    i = n;
+  }
+#endif
+  for (; i < n; ++i) m |= std::uint64_t{s[i] == '/'} << i;
+  return m;
+}
+
+/// True when the `n` bytes at `a` and `b` are equal (short strings; no library call).
+[[nodiscard]] DOCKIMG_IGNORE_INLINE bool same_bytes(const char* a, const char* b, std::size_t n) noexcept {
+  while (n >= 8) {
+    std::uint64_t x = 0, y = 0;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    if (x != y) return false;
+    a += 8;
+    b += 8;
+    n -= 8;
+  }
+  if (n >= 4) {
+    std::uint32_t x = 0, y = 0, z = 0, w = 0;
+    std::memcpy(&x, a, 4);
+    std::memcpy(&y, b, 4);
+    std::memcpy(&z, a + n - 4, 4);
+    std::memcpy(&w, b + n - 4, 4);
+    return x == y && z == w;
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[i] != b[i]) return false;
+  }
+  return true;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Simple globs: the regexps `translate` builds from ASCII patterns without escapes, `{`, `|` or
+// `^` outside classes, matched directly over bytes (same answers as the program)
+// ------------------------------------------------------------------------------------------------
+
+/// Token kinds of a simple glob.
+enum class gtok : std::uint8_t {
+  lit,          ///< literal ASCII bytes
+  star,         ///< `[^/]*`
+  cls,          ///< one rune in (or, negated, not in) an ASCII set; `?` is `[^/]`
+  dstar_slash,  ///< `(.*/)?`
+  dstar_end,    ///< `.*` (always last)
+};
+
+/// One token of a simple glob.
+struct glob_token {
+  gtok kind = gtok::lit;    ///< what it matches
+  bool negated = false;     ///< `cls`: the set is negated
+  bool tail_no_slash = false;  ///< no token after this one can match a `/`
+  std::uint32_t off = 0;    ///< `lit`: offset of the bytes in the pattern text
+  std::uint32_t len = 0;    ///< `lit`: number of bytes
+  std::uint64_t set[2] = {0, 0};  ///< `cls`: the ASCII members
+};
+
+/// Splits pattern text `p` (the cleaned glob, a regexp-type pattern) into simple-glob tokens
+/// written to `out` (nullptr: only count). Returns the count, or 0 when the pattern is not simple.
+constexpr std::uint32_t simple_glob(std::string_view p, glob_token* out) noexcept {
+  std::uint32_t n = 0;
+  auto emit = [&](const glob_token& t) {
+    if (out != nullptr) out[n] = t;
+    ++n;
+  };
+  std::size_t i = 0;
+  while (i < p.size()) {
+    const char c = p[i];
+    if (static_cast<unsigned char>(c) >= 0x80 || c == '\\' || c == '{' || c == '}' || c == '|' || c == '^' ||
+        c == ']' || c == '\0') {
+      return 0;
+    }
+    if (c == '*') {
+      glob_token t;
+      if (i + 1 < p.size() && p[i + 1] == '*') {
+        i += 2;
+        if (i < p.size() && p[i] == '/') ++i;
+        t.kind = i == p.size() ? gtok::dstar_end : gtok::dstar_slash;
+      } else {
+        ++i;
+        t.kind = gtok::star;
+      }
+      emit(t);
+    } else if (c == '?') {
+      glob_token t;
+      t.kind = gtok::cls;
+      t.negated = true;
+      t.set[0] = std::uint64_t{1} << '/';
+      emit(t);
+      ++i;
+    } else if (c == '[') {
+      glob_token t;
+      t.kind = gtok::cls;
+      ++i;
+      if (i < p.size() && p[i] == '^') {
+        t.negated = true;
+        ++i;
+      }
+      bool closed = false;
+      bool first = true;
+      while (i < p.size()) {
+        const char a = p[i];
+        if (a == ']' && !first) {
+          closed = true;
+          ++i;
+          break;
+        }
+        first = false;
+        if (static_cast<unsigned char>(a) >= 0x80 || a == '\\' || a == '[' || a == ']' || a == '-' || a == '\0') return 0;
+        char b = a;
+        if (i + 2 < p.size() && p[i + 1] == '-' && p[i + 2] != ']') {
+          b = p[i + 2];
+          if (static_cast<unsigned char>(b) >= 0x80 || b == '\\' || b == '[' || b == ']' || b == '\0' || b < a) return 0;
+          i += 3;
+        } else {
+          ++i;
+        }
+        for (int x = a; x <= b; ++x) t.set[x / 64] |= std::uint64_t{1} << (x % 64);
+      }
+      if (!closed) return 0;
+      emit(t);
+    } else {
+      const std::size_t from = i;
+      while (i < p.size() && p[i] != '*' && p[i] != '?' && p[i] != '[') {
+        const char a = p[i];
+        if (static_cast<unsigned char>(a) >= 0x80 || a == '\\' || a == '{' || a == '}' || a == '|' || a == '^' ||
+            a == ']' || a == '\0') {
+          return 0;
+        }
+        ++i;
+      }
+      glob_token t;
+      t.kind = gtok::lit;
+      t.off = static_cast<std::uint32_t>(from);
+      t.len = static_cast<std::uint32_t>(i - from);
+      emit(t);
+    }
+  }
+  if (out != nullptr) {
+    bool slash_free = true;
+    for (std::uint32_t k = n; k-- > 0;) {
+      out[k].tail_no_slash = slash_free;
+      const glob_token& t = out[k];
+      if (t.kind == gtok::dstar_slash || t.kind == gtok::dstar_end) slash_free = false;
+      if (t.kind == gtok::cls && (((t.set[0] >> '/') & 1u) != 0) != t.negated) slash_free = false;
+      for (std::uint32_t b = 0; t.kind == gtok::lit && b < t.len; ++b) {
+        if (p[t.off + b] == '/') slash_free = false;
+      }
+    }
+  }
+  return n;
+}
+
+/// True when `s` holds no byte >= 0x80.
+[[nodiscard]] constexpr bool is_ascii(std::string_view s) noexcept {
+  for (const char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+/// True when the simple glob `t` (`nt` tokens over pattern text `pat`) matches all of `s`. When a
+/// `cls` token follows a `star`, `s` must be ASCII (a `star` may stop inside a multi-byte rune).
+[[nodiscard]] inline bool glob_match(const glob_token* t, std::uint32_t nt, const char* pat, const char* s,
+                                     std::size_t n) noexcept {
+  while (nt > 0) {
+    switch (t->kind) {
+      case gtok::lit:
+        if (n < t->len || !same_bytes(s, pat + t->off, t->len)) return false;
+        s += t->len;
+        n -= t->len;
+        break;
+      case gtok::cls: {
+        if (n == 0) return false;
+        const auto c = static_cast<unsigned char>(*s);
+        if (c < 0x80) {
+          if ((((t->set[c / 64] >> (c % 64)) & 1u) != 0) == t->negated) return false;
+          ++s;
+          --n;
+        } else {
+          if (!t->negated) return false;
+          const std::size_t size = decode_rune(std::string_view(s, n)).size;
+          s += size;
+          n -= size;
+        }
+        break;
+      }
+      case gtok::star: {
+        std::size_t lim = 0;
+        while (lim < n && s[lim] != '/') ++lim;
+        if (nt == 1) return lim == n;
+        const glob_token* nx = t + 1;
+        if (nt == 2 && nx->kind == gtok::lit) {
+          // `*lit` at the end: the star takes everything before the literal
+          return n >= nx->len && lim >= n - nx->len && same_bytes(s + n - nx->len, pat + nx->off, nx->len);
+        }
+        if (nx->kind == gtok::lit) {
+          const char f = pat[nx->off];
+          for (std::size_t l = 0; l <= lim; ++l) {
+            if (l < n && s[l] == f && glob_match(nx, nt - 1, pat, s + l, n - l)) return true;
+          }
+          return false;
+        }
+        for (std::size_t l = 0; l <= lim; ++l) {
+          if (glob_match(nx, nt - 1, pat, s + l, n - l)) return true;
+        }
+        return false;
+      }
+      case gtok::dstar_slash: {
+        if (t->tail_no_slash) {
+          // what follows cannot match a '/': it starts after the last one
+          std::size_t l = n;
+          while (l > 0 && s[l - 1] != '/') --l;
+          if (l > 0 && std::memchr(s, '\n', l) != nullptr) return false;
+          return glob_match(t + 1, nt - 1, pat, s + l, n - l);
+        }
+        if (glob_match(t + 1, nt - 1, pat, s, n)) return true;
+        for (std::size_t l = 0; l < n; ++l) {
+          if (s[l] == '\n') return false;
+          if (s[l] == '/' && glob_match(t + 1, nt - 1, pat, s + l + 1, n - l - 1)) return true;
+        }
+        return false;
+      }
+      case gtok::dstar_end: return std::memchr(s, '\n', n) == nullptr;
+    }
+    ++t;
+    --nt;
+  }
+  return n == 0;
+}
+
+// ------------------------------------------------------------------------------------------------
+// The query index: which patterns a point query needs to look at
+// ------------------------------------------------------------------------------------------------
+
+/// Largest number of 64-bit mask words the index supports (patterns: 64 times this).
+inline constexpr std::uint32_t max_index_words = 64;
+/// Most `/` a path may hold for the indexed point query (deeper paths take the plain scan).
+inline constexpr std::uint32_t max_index_slashes = 255;
+
+/// Bucket of two bytes (hashed to 256): the last two bytes of a candidate string (the path or a
+/// parent; `c1` is 0 for a one-byte string), or the first two bytes at a position (`c2` is 0 at
+/// the last byte).
+[[nodiscard]] constexpr std::uint32_t pair_key(unsigned char c1, unsigned char c2) noexcept {
+  return (static_cast<std::uint32_t>(c1) * 37u + static_cast<std::uint32_t>(c2)) & 0xFFu;
+}
+
+/// Pattern masks built by `compile` (in its arena) from the patterns alone. A pattern can only
+/// match a path or one of its parents when its bit is set in `start` for the first two bytes of
+/// the path, in `end` for the last two bytes of one of the candidate strings (or in `no_end`), and
+/// in `comp` for the first two bytes of one of the path's components (or in `no_comp`).
+struct query_index {
+  std::uint32_t words = 0;                 ///< 64-bit words per mask
+  const std::uint64_t* start = nullptr;    ///< 256 masks (`words` each), by `pair_key` of the path's first bytes
+  const std::uint64_t* end = nullptr;      ///< 256 masks, by `pair_key` of a candidate's last two bytes
+  const std::uint64_t* comp = nullptr;     ///< 256 masks, by `pair_key` of a component's first two bytes
+  const std::uint64_t* no_end = nullptr;   ///< one mask: patterns without an `end` requirement
+  const std::uint64_t* no_comp = nullptr;  ///< one mask: patterns without a `comp` requirement
+};
+
+/// Bytes of arena a `query_index` over `n` patterns takes (with alignment slack).
+[[nodiscard]] constexpr std::size_t index_bytes(std::size_t n) noexcept {
+  const std::size_t words = (n + 63) / 64;
+  return sizeof(query_index) + words * 8 * (3 * 256 + 2) + 32;
+}
+
 
 }  // namespace ignore
 }  // namespace detail
