@@ -34,6 +34,7 @@
 
 #include "arena.hpp"
 #include "config.hpp"
+#include "detail/go_path.hpp"
 #include "dockerfile.hpp"
 #include "instructions.hpp"
 #include "shell.hpp"
@@ -440,22 +441,6 @@ inline void set_var(shell::env_var* vars, std::size_t& n, sv key, sv value, bool
   vars[n++] = shell::env_var{key, value};
 }
 
-inline shell::word_result expand_with(sv word, const shell::environment& env, const shell::options& o,
-                                      arena& a) noexcept {
-  std::size_t size = shell::scratch_bound(word) + 64;
-  shell::word_result r;
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    char* buf = a.make_text(size);
-    if (buf == nullptr) break;
-    r = shell::process_word(word, env, o, buf, size);
-    if (r.code != shell::errc::no_space) return r;
-    size *= 4;
-  }
-  r.code = shell::errc::no_space;
-  r.error.code = shell::errc::no_space;
-  return r;
-}
-
 /// `path.Join(parent, child)` (both non-empty or not) into the arena.
 inline bool join_clean(sv parent, sv child, arena& a, sv& out) noexcept {
   const std::size_t n = parent.size() + 1 + child.size();
@@ -482,45 +467,7 @@ inline bool join_clean(sv parent, sv child, arena& a, sv& out) noexcept {
 
 }  // namespace detail_dispatch
 
-inline std::size_t clean_path(std::string_view p, char* out) noexcept {
-  if (p.empty()) {
-    out[0] = '.';
-    return 1;
-  }
-  const bool rooted = p[0] == '/';
-  const std::size_t n = p.size();
-  std::size_t r = 0;
-  std::size_t w = 0;
-  std::size_t dotdot = 0;
-  if (rooted) {
-    out[w++] = '/';
-    r = 1;
-    dotdot = 1;
-  }
-  while (r < n) {
-    if (p[r] == '/') {
-      ++r;
-    } else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
-      ++r;
-    } else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
-      r += 2;
-      if (w > dotdot) {
-        --w;
-        while (w > dotdot && out[w] != '/') --w;
-      } else if (!rooted) {
-        if (w > 0) out[w++] = '/';
-        out[w++] = '.';
-        out[w++] = '.';
-        dotdot = w;
-      }
-    } else {
-      if ((rooted && w != 1) || (!rooted && w != 0)) out[w++] = '/';
-      for (; r < n && p[r] != '/'; ++r) out[w++] = p[r];
-    }
-  }
-  if (w == 0) out[w++] = '.';
-  return w;
-}
+inline std::size_t clean_path(std::string_view p, char* out) noexcept { return detail::go_path_clean(p, out); }
 
 inline std::uint32_t chmod_spec::apply(std::uint32_t perm, bool directory) const noexcept {
   if (!symbolic) return octal;
@@ -701,9 +648,7 @@ inline dispatch_errc check_checksum(bool is_add, std::string_view checksum,
 }
 
 inline shell::word_result expand(const dispatch_state& st, std::string_view word, arena& storage) noexcept {
-  shell::options o;
-  o.escape = st.escape;
-  return detail_dispatch::expand_with(word, st.environment(), o, storage);
+  return detail_instr::expand_word(word, st.environment(), st.escape, storage);
 }
 
 inline shell::word_result heredoc_contents(const dispatch_state& st, const source_content& src,
@@ -716,7 +661,7 @@ inline shell::word_result heredoc_contents(const dispatch_state& st, const sourc
   shell::options o;
   o.escape = '\\';
   o.skip_process_quotes = true;
-  return detail_dispatch::expand_with(src.data, st.environment(), o, storage);
+  return detail_instr::expand_word_with(src.data, st.environment(), o, storage);
 }
 
 inline path_result normalize_workdir(std::string_view current, std::string_view path,

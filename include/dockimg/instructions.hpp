@@ -2296,17 +2296,10 @@ inline bool plain_word(sv word, char escape) noexcept {
   return true;
 }
 
-/// Expands `word` (BuildKit's `ProcessWordWithMatches`) into text taken from the arena; a
-/// `plain_word` expands to itself and is returned as it is (no lexing, no copy).
-inline shell::word_result expand_word(sv word, const shell::environment& env, char escape,
-                                      arena& a) noexcept {
-  if (plain_word(word, escape)) {
-    shell::word_result r;
-    r.word = word;
-    return r;
-  }
-  shell::options o;
-  o.escape = escape;
+/// `ProcessWord` with options `o` into text taken from the arena (growing the buffer when the
+/// lexer needs more than its first estimate).
+inline shell::word_result expand_word_with(sv word, const shell::environment& env, const shell::options& o,
+                                           arena& a) noexcept {
   std::size_t size = shell::scratch_bound(word) + 64;
   shell::word_result r;
   for (int attempt = 0; attempt < 8; ++attempt) {
@@ -2319,6 +2312,20 @@ inline shell::word_result expand_word(sv word, const shell::environment& env, ch
   r.code = shell::errc::no_space;
   r.error.code = shell::errc::no_space;
   return r;
+}
+
+/// Expands `word` (BuildKit's `ProcessWordWithMatches`) into text taken from the arena; a
+/// `plain_word` expands to itself and is returned as it is (no lexing, no copy).
+inline shell::word_result expand_word(sv word, const shell::environment& env, char escape,
+                                      arena& a) noexcept {
+  if (plain_word(word, escape)) {
+    shell::word_result r;
+    r.word = word;
+    return r;
+  }
+  shell::options o;
+  o.escape = escape;
+  return expand_word_with(word, env, o, a);
 }
 
 /// Go `strconv.Atoi` (64-bit int).

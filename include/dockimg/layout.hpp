@@ -156,27 +156,11 @@ class layout_reader {
   /// Reads a member into `out` (at most `limit` bytes, else `too_large`).
   [[nodiscard]] layout_error read(std::string_view name, std::string& out, std::uint64_t limit = 64u << 20) const {
     out.clear();
-    int fd = fd_;
-    std::uint64_t off = 0;
-    std::uint64_t size = 0;
-    bool own = false;
-    if (!is_tar_) {
-      const std::string p = dir_ + "/" + std::string(name);
-      fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) return fail(errno == ENOENT ? layout_errc::not_found : layout_errc::io, errno, std::string(name));
-      own = true;
-      struct stat st {};
-      if (::fstat(fd, &st) != 0) {
-        ::close(fd);
-        return fail(layout_errc::io, errno, std::string(name));
-      }
-      size = static_cast<std::uint64_t>(st.st_size);
-    } else {
-      const member* m = find(name);
-      if (m == nullptr) return fail(layout_errc::not_found, 0, std::string(name));
-      off = m->offset;
-      size = m->size;
-    }
+    opened o;
+    if (layout_error e = open_member(name, o)) return e;
+    const int fd = o.fd;
+    const std::uint64_t off = o.off;
+    const std::uint64_t size = o.size;
     layout_error e;
     if (size > limit) {
       e = fail(layout_errc::too_large, 0, std::string(name));
@@ -192,34 +176,18 @@ class layout_reader {
         got += static_cast<std::size_t>(n);
       }
     }
-    if (own) ::close(fd);
+    if (o.own) ::close(fd);
     return e;
   }
 
   /// Reads a member in chunks of up to 1 MiB: `f(const char* data, std::size_t n)` per chunk.
   template <class F>
   [[nodiscard]] layout_error stream(std::string_view name, F&& f) const {
-    int fd = fd_;
-    std::uint64_t off = 0;
-    std::uint64_t size = 0;
-    bool own = false;
-    if (!is_tar_) {
-      const std::string p = dir_ + "/" + std::string(name);
-      fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd < 0) return fail(errno == ENOENT ? layout_errc::not_found : layout_errc::io, errno, std::string(name));
-      own = true;
-      struct stat st {};
-      if (::fstat(fd, &st) != 0) {
-        ::close(fd);
-        return fail(layout_errc::io, errno, std::string(name));
-      }
-      size = static_cast<std::uint64_t>(st.st_size);
-    } else {
-      const member* m = find(name);
-      if (m == nullptr) return fail(layout_errc::not_found, 0, std::string(name));
-      off = m->offset;
-      size = m->size;
-    }
+    opened o;
+    if (layout_error e = open_member(name, o)) return e;
+    const int fd = o.fd;
+    const std::uint64_t off = o.off;
+    const std::uint64_t size = o.size;
     layout_error e;
     std::vector<char> buf(1u << 20);
     for (std::uint64_t done = 0; done < size;) {
@@ -232,7 +200,7 @@ class layout_reader {
       f(static_cast<const char*>(buf.data()), static_cast<std::size_t>(n));
       done += static_cast<std::uint64_t>(n);
     }
-    if (own) ::close(fd);
+    if (o.own) ::close(fd);
     return e;
   }
 
@@ -269,6 +237,32 @@ class layout_reader {
   std::vector<member> members_;
   bool is_tar_ = false;
 
+  /// Where a member's bytes are: its own file (directory layouts) or a range of the archive.
+  struct opened {
+    int fd = -1;
+    std::uint64_t off = 0;
+    std::uint64_t size = 0;
+    bool own = false;  // fd is ours to close
+  };
+  layout_error open_member(std::string_view name, opened& o) const {
+    if (is_tar_) {
+      const member* m = find(name);
+      if (m == nullptr) return fail(layout_errc::not_found, 0, std::string(name));
+      o = opened{fd_, m->offset, m->size, false};
+      return {};
+    }
+    const std::string p = dir_ + "/" + std::string(name);
+    const int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(errno == ENOENT ? layout_errc::not_found : layout_errc::io, errno, std::string(name));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) {
+      const int e = errno;
+      ::close(fd);
+      return fail(layout_errc::io, e, std::string(name));
+    }
+    o = opened{fd, 0, static_cast<std::uint64_t>(st.st_size), true};
+    return {};
+  }
   static layout_error fail(layout_errc c, int os, std::string member) {
     layout_error e;
     e.code = c;

@@ -31,6 +31,7 @@
 
 #include "arena.hpp"
 #include "config.hpp"
+#include "detail/go_path.hpp"
 #include "detail/go_quote.hpp"
 #include "detail/reference_grammar.hpp"
 #include "source.hpp"
@@ -486,43 +487,7 @@ inline std::size_t unescape(std::string_view s, char* out) noexcept {
 
 /// `path.Clean` in place over `[p, p + n)`; returns the cleaned length (at least 1).
 inline std::size_t clean_in_place(char* p, std::size_t n) noexcept {
-  if (n == 0) {
-    p[0] = '.';
-    return 1;
-  }
-  const bool rooted = p[0] == '/';
-  std::size_t w = 0, r = 0, dotdot = 0;
-  if (rooted) {
-    p[w++] = '/';
-    r = 1;
-    dotdot = 1;
-  }
-  while (r < n) {
-    if (p[r] == '/') {
-      ++r;
-    } else if (p[r] == '.' && (r + 1 == n || p[r + 1] == '/')) {
-      ++r;
-    } else if (p[r] == '.' && p[r + 1] == '.' && (r + 2 == n || p[r + 2] == '/')) {
-      r += 2;
-      if (w > dotdot) {
-        --w;
-        while (w > dotdot && p[w] != '/') --w;
-      } else if (!rooted) {
-        if (w > 0) p[w++] = '/';
-        p[w++] = '.';
-        p[w++] = '.';
-        dotdot = w;
-      }
-    } else {
-      if ((rooted && w != 1) || (!rooted && w != 0)) p[w++] = '/';
-      for (; r < n && p[r] != '/'; ++r) p[w++] = p[r];
-    }
-  }
-  if (w == 0) {
-    p[0] = '.';
-    return 1;
-  }
-  return w;
+  return detail::go_path_clean(std::string_view(p, n), p);
 }
 
 /// Bytes `encodeOSOption(v)` takes.

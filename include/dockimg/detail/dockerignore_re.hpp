@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "../config.hpp"
+#include "go_path.hpp"
 #include "unicode.hpp"
 
 #if defined(__SSE2__)
@@ -49,45 +50,7 @@ namespace ignore {
 
 /// Go's `filepath.Clean` (POSIX). Writes the result to `out` (room for `max(in.size(), 1)` bytes)
 /// and returns its length.
-constexpr std::size_t clean(std::string_view in, char* out) noexcept {
-  if (in.empty()) {
-    out[0] = '.';
-    return 1;
-  }
-  const bool rooted = in[0] == '/';
-  const std::size_t n = in.size();
-  std::size_t r = 0, w = 0, dotdot = 0;
-  if (rooted) {
-    out[w++] = '/';
-    r = 1;
-    dotdot = 1;
-  }
-  while (r < n) {
-    if (in[r] == '/') {
-      ++r;
-    } else if (in[r] == '.' && (r + 1 == n || in[r + 1] == '/')) {
-      ++r;
-    } else if (in[r] == '.' && in[r + 1] == '.' && (r + 2 == n || in[r + 2] == '/')) {
-      r += 2;
-      if (w > dotdot) {
-        --w;
-        while (w > dotdot && out[w] != '/') --w;
-      } else if (!rooted) {
-        if (w > 0) out[w++] = '/';
-        out[w++] = '.';
-        out[w++] = '.';
-        dotdot = w;
-      }
-    } else {
-      if ((rooted && w != 1) || (!rooted && w != 0)) out[w++] = '/';
-      for (; r < n && in[r] != '/'; ++r) out[w++] = in[r];
-    }
-  }
-  if (w == 0) {
-    out[w++] = '.';
-  }
-  return w;
-}
+constexpr std::size_t clean(std::string_view in, char* out) noexcept { return detail::go_path_clean(in, out); }
 
 /// True when `s` is already what `filepath.Clean` returns (fast check, conservative: may say false
 /// for some clean strings such as a leading "..").
