@@ -789,36 +789,8 @@ class re_compiler {
     for (std::uint32_t w = 0; w < nw; ++w) cur[w] = 0;
     std::uint32_t sp = 0;
     bool any_seed = false;
-    for (std::uint32_t w = 0; w < nw; ++w) {
-      std::uint64_t bits = seeds[w];
-      while (bits != 0) {
-        const auto b = static_cast<std::uint32_t>(__builtin_ctzll(bits));
-        bits &= bits - 1;
-        stack[sp++] = w * 64 + b;
-        any_seed = true;
-        // closure below drains the stack; bounded by ninst since each pc is pushed once here
-        while (sp > 0) {
-          const std::uint32_t pc = stack[--sp];
-          std::uint64_t& word = cur[pc / 64];
-          const std::uint64_t m = std::uint64_t{1} << (pc % 64);
-          if ((word & m) != 0) continue;
-          word |= m;
-          const inst& in = prog[pc];
-          switch (in.code) {
-            case op::jmp: stack[sp++] = in.a; break;
-            case op::split: stack[sp++] = in.b; stack[sp++] = in.a; break;
-            case op::begin_text: if (pos == 0) stack[sp++] = pc + 1; break;
-            case op::end_text: if (at_end) stack[sp++] = pc + 1; break;
-            case op::word_b: if (prev_word != next_word) stack[sp++] = pc + 1; break;
-            case op::not_word_b: if (prev_word == next_word) stack[sp++] = pc + 1; break;
-            case op::match: return true;
-            default: break;
-          }
-        }
-      }
-    }
-    if (!anchored || pos == 0) {
-      stack[sp++] = 0;
+    // the epsilon closure of what is on the stack, into cur; true when it reaches `match`
+    auto drain = [&]() noexcept -> bool {
       while (sp > 0) {
         const std::uint32_t pc = stack[--sp];
         std::uint64_t& word = cur[pc / 64];
@@ -837,6 +809,22 @@ class re_compiler {
           default: break;
         }
       }
+      return false;
+    };
+    for (std::uint32_t w = 0; w < nw; ++w) {
+      std::uint64_t bits = seeds[w];
+      while (bits != 0) {
+        const auto b = static_cast<std::uint32_t>(__builtin_ctzll(bits));
+        bits &= bits - 1;
+        stack[sp++] = w * 64 + b;
+        any_seed = true;
+        // the closure drains the stack; bounded by ninst since each pc is pushed once here
+        if (drain()) return true;
+      }
+    }
+    if (!anchored || pos == 0) {
+      stack[sp++] = 0;
+      if (drain()) return true;
     } else if (!any_seed) {
       return false;
     }
