@@ -790,10 +790,11 @@ class re_compiler {
     std::uint32_t sp = 0;
     bool any_seed = false;
     // the epsilon closure of what is on the stack, into cur; true when it reaches `match`
-    auto drain = [&]() noexcept -> bool {
+    // (`set` receives the states; `end`/`next` are the end-of-text and next-is-word context)
+    auto drain = [&](std::uint64_t* set, bool end, bool next) noexcept -> bool {
       while (sp > 0) {
         const std::uint32_t pc = stack[--sp];
-        std::uint64_t& word = cur[pc / 64];
+        std::uint64_t& word = set[pc / 64];
         const std::uint64_t m = std::uint64_t{1} << (pc % 64);
         if ((word & m) != 0) continue;
         word |= m;
@@ -802,9 +803,9 @@ class re_compiler {
           case op::jmp: stack[sp++] = in.a; break;
           case op::split: stack[sp++] = in.b; stack[sp++] = in.a; break;
           case op::begin_text: if (pos == 0) stack[sp++] = pc + 1; break;
-          case op::end_text: if (at_end) stack[sp++] = pc + 1; break;
-          case op::word_b: if (prev_word != next_word) stack[sp++] = pc + 1; break;
-          case op::not_word_b: if (prev_word == next_word) stack[sp++] = pc + 1; break;
+          case op::end_text: if (end) stack[sp++] = pc + 1; break;
+          case op::word_b: if (prev_word != next) stack[sp++] = pc + 1; break;
+          case op::not_word_b: if (prev_word == next) stack[sp++] = pc + 1; break;
           case op::match: return true;
           default: break;
         }
@@ -819,12 +820,12 @@ class re_compiler {
         stack[sp++] = w * 64 + b;
         any_seed = true;
         // the closure drains the stack; bounded by ninst since each pc is pushed once here
-        if (drain()) return true;
+        if (drain(cur, at_end, next_word)) return true;
       }
     }
     if (!anchored || pos == 0) {
       stack[sp++] = 0;
-      if (drain()) return true;
+      if (drain(cur, at_end, next_word)) return true;
     } else if (!any_seed) {
       return false;
     }
@@ -842,24 +843,7 @@ class re_compiler {
         }
       }
       if (!anchored || pos == 0) stack[sp++] = 0;
-      while (sp > 0) {
-        const std::uint32_t pc = stack[--sp];
-        std::uint64_t& word = tmp[pc / 64];
-        const std::uint64_t m = std::uint64_t{1} << (pc % 64);
-        if ((word & m) != 0) continue;
-        word |= m;
-        const inst& in = prog[pc];
-        switch (in.code) {
-          case op::jmp: stack[sp++] = in.a; break;
-          case op::split: stack[sp++] = in.b; stack[sp++] = in.a; break;
-          case op::begin_text: if (pos == 0) stack[sp++] = pc + 1; break;
-          case op::end_text: stack[sp++] = pc + 1; break;
-          case op::word_b: if (prev_word) stack[sp++] = pc + 1; break;
-          case op::not_word_b: if (!prev_word) stack[sp++] = pc + 1; break;
-          case op::match: return true;
-          default: break;
-        }
-      }
+      if (drain(tmp, true, false)) return true;
     }
     // step over one rune
     const char32_t r = nd.rune;
