@@ -210,7 +210,11 @@ class rule_set {
 
 /// The build context, as the rules that need it see it. Every field is optional.
 struct build_context {
-  /// The compiled `.dockerignore` (nullptr: the context has no `.dockerignore`).
+  /// True when the caller knows the context: `dockerignore == nullptr` then means "the context has
+  /// no `.dockerignore`". False (the default): the rules that need the context
+  /// (`rule_info::needs_context`) stay quiet.
+  bool known = false;
+  /// The compiled `.dockerignore` (nullptr: none, see `known`).
   const dockerignore::matcher* dockerignore = nullptr;
   /// The files of the context, `/`-separated and relative to its root (directories are implied).
   list_view<std::string_view> files;

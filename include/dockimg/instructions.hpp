@@ -533,6 +533,11 @@ struct stage {
   list_view<command> commands;           ///< the instructions of the stage, in order
 };
 
+class stage_list;
+namespace detail_instr {
+stage_list type_stages(const document& doc, arena& storage, bool lenient, instruction_error& first_error) noexcept;
+}  // namespace detail_instr
+
 /// The result of `parse_stages` (BuildKit's `instructions.Parse`).
 class stage_list {
  public:
@@ -546,7 +551,8 @@ class stage_list {
   [[nodiscard]] constexpr list_view<command> meta_args() const noexcept { return meta_args_; }
 
  private:
-  friend stage_list parse_stages(const document& doc, arena& storage) noexcept;
+  friend stage_list detail_instr::type_stages(const document& doc, arena& storage, bool lenient,
+                                             instruction_error& first_error) noexcept;
   list_view<stage> stages_;
   list_view<command> meta_args_;
   instruction_error error_;
@@ -556,6 +562,15 @@ class stage_list {
 /// A parser error of `doc` is not repeated here (check `doc.ok()` first); an empty or failed
 /// document gives an empty, ok list.
 [[nodiscard]] stage_list parse_stages(const document& doc, arena& storage) noexcept;
+
+/// `parse_stages` that goes on past invalid instructions, for tools that analyse files BuildKit
+/// would reject (linters, editors). An instruction other than FROM that fails to type is typed
+/// again without its flags (`CMD --verbose` becomes a shell-form CMD), or else kept with kind
+/// `keyword::unknown` and no value. The first error is stored in `first_error` (code `ok` when
+/// there was none) and the returned list is ok; a FROM that fails still ends the walk with the
+/// error in the list, as `parse_stages` does.
+[[nodiscard]] stage_list parse_stages_lenient(const document& doc, arena& storage,
+                                              instruction_error& first_error) noexcept;
 
 // ------------------------------------------------------------------------------------------------
 // EXPOSE port specs (dockerfile2llb's `parsePort`, applied after expansion)
@@ -2125,6 +2140,19 @@ inline instruction_result parse_instruction(const node_view& node, arena& storag
 }
 
 inline stage_list parse_stages(const document& doc, arena& storage) noexcept {
+  instruction_error ignored;
+  return detail_instr::type_stages(doc, storage, false, ignored);
+}
+
+inline stage_list parse_stages_lenient(const document& doc, arena& storage,
+                                       instruction_error& first_error) noexcept {
+  first_error = instruction_error{};
+  return detail_instr::type_stages(doc, storage, true, first_error);
+}
+
+namespace detail_instr {
+inline stage_list type_stages(const document& doc, arena& storage, bool lenient,
+                              instruction_error& first_error) noexcept {
   stage_list out;
   const std::size_t n = doc.instructions().size();
   if (n == 0 || !doc.ok()) return out;
@@ -2139,6 +2167,24 @@ inline stage_list parse_stages(const document& doc, arena& storage) noexcept {
   std::size_t i = 0;
   for (const auto& ins : doc.instructions()) {
     instruction_result r = parse_instruction(ins, storage);
+    if (!r.ok() && lenient && r.error.code != instr_errc::out_of_storage && ins.kind() != keyword::from) {
+      if (first_error.code == instr_errc::ok) {
+        first_error = r.error;
+        first_error.wrapped = true;
+      }
+      node_view v = node_view::of(ins);
+      v.flags = {};
+      r = parse_instruction(v, storage);
+      if (!r.ok() && r.error.code != instr_errc::out_of_storage) {
+        r = instruction_result{};
+        r.value.kind = keyword::unknown;
+        r.value.name = ins.name();
+        r.value.original = ins.original();
+        r.value.line = ins.start_line();
+        r.value.range = ins.range();
+        r.value.node = &ins;
+      }
+    }
     if (!r.ok()) {
       out.error_ = r.error;
       out.error_.wrapped = r.error.code != instr_errc::out_of_storage;
@@ -2154,6 +2200,10 @@ inline stage_list parse_stages(const document& doc, arena& storage) noexcept {
         instruction_error e = detail_instr::make_error(instr_errc::no_build_stage);
         e.line = ins.start_line();
         e.range = ins.range();
+        if (lenient) {  // leave it out: nothing before the first FROM but ARG belongs to a stage
+          if (first_error.code == instr_errc::ok) first_error = e;
+          continue;
+        }
         out.error_ = e;
         return out;
       }
@@ -2168,11 +2218,12 @@ inline stage_list parse_stages(const document& doc, arena& storage) noexcept {
     return out;
   }
   std::size_t s = 0;
-  for (std::size_t k = n_meta; k < n;) {
+  const std::size_t n_typed = i;
+  for (std::size_t k = n_meta; k < n_typed;) {
     const command& f = cmds[k];
     const auto* h = f.get<from_command>();
     std::size_t end = k + 1;
-    while (end < n && cmds[end].kind != keyword::from) ++end;
+    while (end < n_typed && cmds[end].kind != keyword::from) ++end;
     stage x;
     x.index = static_cast<std::uint32_t>(s);
     x.from = &f;
@@ -2189,6 +2240,7 @@ inline stage_list parse_stages(const document& doc, arena& storage) noexcept {
   out.stages_ = {st, n_stages};
   return out;
 }
+}  // namespace detail_instr
 
 namespace detail_instr {
 

@@ -372,6 +372,9 @@ struct context {
   const dockerfile::document& doc;      ///< the parsed file
   const dockerfile::stage_list& stages;  ///< typed instructions (may carry an error)
   const dockerfile::stage_graph& graph;  ///< the stage graph (meaningful when `graph.ok()`)
+  /// `stages`, or when they failed, `parse_stages_lenient`'s list (the analyses go on past an
+  /// invalid instruction; BuildKit's checks follow BuildKit and stop there).
+  const dockerfile::stage_list& typed;
   const options& opt;                    ///< the caller's options
   sink& out;                             ///< where findings go
 };
@@ -555,8 +558,13 @@ inline report run(const dockerfile::document& doc, const options& opt, arena& st
     rep.instruction_error = graph.error;
   }
 
+  dockerfile::stage_list typed = stages;
+  if (!stages.ok()) {
+    dockerfile::instruction_error first;
+    typed = dockerfile::parse_stages_lenient(doc, storage, first);
+  }
   dl::sink out(storage, opt.enabled);
-  const dl::context ctx{doc, stages, graph, opt, out};
+  const dl::context ctx{doc, stages, graph, typed, opt, out};
   const dl::buildkit_outcome bk = dl::run_buildkit(ctx);
   dl::run_dockimg(ctx);
   if (out.overflow()) {
