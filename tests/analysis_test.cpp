@@ -189,7 +189,7 @@ TEST_SUITE("analysis") {
     const auto files = real_dockerfiles();
     REQUIRE(files.size() > 1000);
     std::vector<std::size_t> per_rule(lint::rule_count, 0);
-    std::size_t total = 0, allocations = 0, not_ok = 0, instr_errors = 0;
+    std::size_t total = 0, allocations = 0, not_ok = 0, instr_errors = 0, with_ignore = 0;
     std::vector<unsigned char> mem;
     FILE* dump = nullptr;
     if (const char* path = std::getenv("DOCKIMG_LINT_DUMP")) dump = std::fopen(path, "w");
@@ -198,6 +198,24 @@ TEST_SUITE("analysis") {
       dockimg::arena a(mem.data(), mem.size());
       lint::options o;
       o.enabled = lint::rule_set::all();
+      // The .dockerignore beside the Dockerfile, when the corpus has it (the context root is
+      // usually the Dockerfile's directory); the file list is unknown.
+      std::string ignore_text;
+      std::vector<unsigned char> ignore_mem;
+      dockimg::dockerignore::matcher ignore_matcher;
+      const std::string dir = corpus_dir() + "/real/" + path.substr(0, path.rfind('/') + 1);
+      if (read_file(dir + ".dockerignore", ignore_text)) {
+        ignore_mem.resize(dockimg::dockerignore::storage_hint(ignore_text));
+        dockimg::arena ia(ignore_mem.data(), ignore_mem.size());
+        const auto lines = dockimg::dockerignore::read_all(ignore_text, ia);
+        const auto compiled = dockimg::dockerignore::compile(lines.patterns, ia);
+        if (compiled.ok()) {
+          ignore_matcher = compiled.matcher;
+          o.context.known = true;
+          o.context.dockerignore = &ignore_matcher;
+          ++with_ignore;
+        }
+      }
       lint::report rep;
       {
         dockimg_test::alloc_scope scope;
@@ -223,9 +241,9 @@ TEST_SUITE("analysis") {
       }
     }
     if (dump) std::fclose(dump);
-    std::printf("lint real corpus: %zu files, %zu findings, %zu with an invalid instruction, %zu not linted, "
-                "%zu allocations\n",
-                files.size(), total, instr_errors, not_ok, allocations);
+    std::printf("lint real corpus: %zu files (%zu with the .dockerignore beside them), %zu findings, %zu with an "
+                "invalid instruction, %zu not linted, %zu allocations\n",
+                files.size(), with_ignore, total, instr_errors, not_ok, allocations);
     for (const lint::rule_info& r : lint::rules())
       if (per_rule[static_cast<std::size_t>(r.id)])
         std::printf("  %-34.*s %zu\n", static_cast<int>(r.name.size()), r.name.data(),

@@ -514,7 +514,8 @@ inline sv apk_virtual(const shcmd& c) noexcept {
 /// A cleanup-only package-manager or cache command.
 inline bool cleanup_command(const shcmd& c) noexcept {
   const sv s = sub(c);
-  if (is_apt(c)) return s == "clean" || s == "autoclean" || s == "autoremove" || s == "purge" || s == "remove";
+  if (is_apt(c))
+    return s == "clean" || s == "dist-clean" || s == "autoclean" || s == "autoremove" || s == "purge" || s == "remove";
   if (c.name == "apk") return s == "del";
   if (is_yum_like(c.name) || c.name == "zypper") return s == "clean" || (c.name == "zypper" && s == "cc");
   if (c.name == "pip" && s == "cache") {
@@ -954,6 +955,7 @@ inline void analyser::run_rules(std::size_t stage, const df::command& cmd, const
       if (!apt_update_at) apt_update_at = &c;
     }
     if (apt_sub(c, "install")) apt_install = true;
+    if (apt_sub(c, "dist-clean")) lists_removed = true;  // apt 2.7+: clean plus the package lists
     if (c.name == "rm") {
       for (std::size_t k = 0; k < c.n; ++k) {
         sv w = c.args[k].text;
