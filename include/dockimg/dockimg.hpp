@@ -4,6 +4,7 @@
 #ifndef DOCKIMG_DOCKIMG_HPP
 #define DOCKIMG_DOCKIMG_HPP
 
+#include "analysis.hpp"
 #include "arena.hpp"
 #include "config.hpp"
 #include "context.hpp"
