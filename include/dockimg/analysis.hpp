@@ -152,7 +152,7 @@ struct rule_info {
   rule_origin origin = rule_origin::dockimg;  ///< dockimg's catalogue or BuildKit's
   severity level = severity::warning;      ///< default severity
   profile in_profile = profile::standard;  ///< the smallest profile that runs it
-  bool experimental = false;  ///< BuildKit experimental: runs only when enabled by name
+  bool experimental = false;  ///< BuildKit experimental: runs only when `# check=experimental=` names it
   bool needs_context = false; ///< reads the build context (`.dockerignore` / the context files)
   std::string_view summary;   ///< one line: what the rule checks
   std::string_view why;       ///< why it matters (a sentence or two)
@@ -178,7 +178,9 @@ class rule_set {
  public:
   /// The empty set.
   constexpr rule_set() noexcept = default;
-  /// Every non-experimental rule of profile `p` (strict includes the default profile).
+  /// Every rule of profile `p` (strict includes the default profile). An experimental BuildKit
+  /// rule in the set still runs only when the file's `# check=experimental=` (or
+  /// `options::buildkit_check`) names it, as in BuildKit.
   [[nodiscard]] static rule_set of(profile p) noexcept;
   /// Every rule.
   [[nodiscard]] static rule_set all() noexcept;
@@ -238,6 +240,12 @@ struct options {
   /// BuildKit's check configuration (`skip=...;error=true;experimental=...`) overriding the file's
   /// `# check=` directive, as the `BUILDKIT_DOCKERFILE_CHECK` build argument does ("" = the file's).
   std::string_view buildkit_check;
+  /// BuildKit reads each base image's configuration, whose `Env` may define the variables a
+  /// Dockerfile uses (`$SRC`, `$APP_UID`, `$JAVA_HOME`). dockimg does not pull images, so by default
+  /// `UndefinedVar` is reported only in stages built on `scratch` or on a distribution image known
+  /// to set nothing but PATH (alpine, busybox, debian, ubuntu, fedora, ...). True: judge every
+  /// stage as if its base image set only PATH.
+  bool assume_minimal_base_env = false;
   /// When a dockimg rule and its BuildKit twin report the same instruction (`shell-form-cmd` and
   /// `JSONArgsRecommended`, `secret-in-arg-env` and `SecretsUsedInArgOrEnv`, `copy-ignored-file`
   /// and `CopyIgnoredFile`), keep only the dockimg finding.

@@ -412,7 +412,6 @@ inline const rule_info* find_rule(std::string_view name) noexcept {
 inline rule_set rule_set::of(profile p) noexcept {
   rule_set s;
   for (const rule_info& r : detail_lint::rule_table) {
-    if (r.experimental) continue;
     if (r.in_profile == profile::standard || p == profile::strict) s.enable(r.id);
   }
   return s;
@@ -492,6 +491,7 @@ inline rule_set local_suppressions(const dockerfile::instruction* node, const op
 /// The global suppressions: every comment line of the file.
 inline rule_set global_suppressions(sv src, const options& opt) noexcept {
   rule_set s;
+  if ((!opt.dockimg_pragmas && !opt.hadolint_pragmas) || src.find("ignore=") == sv::npos) return s;
   std::size_t i = 0;
   while (i < src.size()) {
     std::size_t e = src.find('\n', i);

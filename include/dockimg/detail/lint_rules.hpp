@@ -197,10 +197,29 @@ inline image_ref split_image(sv ref) noexcept {
 /// A simple command after normalisation: the program (base name) and its arguments.
 struct shcmd {
   sv name;                       ///< `apt-get`, `pip`, `npm`, ... (`python -m pip` → `pip`)
+  sv subcommand;                 ///< the first operand (`install` of `apt-get -y install x`)
+  std::size_t sub_i = 0;         ///< its index in `args` (`n` when there is none)
   const sh::word* args = nullptr;  ///< the arguments after the program
   std::size_t n = 0;               ///< how many
   const sh::command* raw = nullptr;  ///< the command as split
 };
+
+inline bool is_opt(sv w) noexcept { return w.size() > 1 && w[0] == '-'; }
+inline bool takes_arg(sv name, sv opt) noexcept;
+
+/// The index of the first argument from `from` on that is not an option or an option's argument
+/// (`c.n` when there is none).
+inline std::size_t find_sub(const shcmd& c, std::size_t from) noexcept {
+  for (std::size_t i = from; i < c.n; ++i) {
+    const sv w = c.args[i].text;
+    if (is_opt(w)) {
+      if (takes_arg(c.name, w)) ++i;
+      continue;
+    }
+    return i;
+  }
+  return c.n;
+}
 
 /// Normalises a split command: drops `sudo`/`env`/`exec`/`command`/`nohup` wrappers and their
 /// options and assignments; `python -m pip` and `pip3` become `pip`.
@@ -270,15 +289,19 @@ inline shcmd normalise(const sh::command& c) noexcept {
   out.name = name;
   out.args = c.words + i;
   out.n = c.n - i;
+  out.sub_i = find_sub(out, 0);
+  out.subcommand = out.sub_i < out.n ? out.args[out.sub_i].text : sv();
   return out;
 }
-
-inline bool is_opt(sv w) noexcept { return w.size() > 1 && w[0] == '-'; }
 
 /// The options of `name` that take a separate argument (skipped when looking for the subcommand
 /// or the operands).
 inline bool takes_arg(sv name, sv opt) noexcept {
-  if (opt.find('=') != sv::npos) return false;
+  if (name.empty() || opt.find('=') != sv::npos) return false;
+  switch (name[0]) {  // only these programs have options with separate arguments here
+    case 'a': case 'b': case 'c': case 'd': case 'g': case 'm': case 'n': case 'p': case 'y': case 'z': break;
+    default: return false;
+  }
   if (name == "apt-get" || name == "apt") return opt == "-o" || opt == "-c" || opt == "-t" || opt == "--option" ||
                                                    opt == "--config-file" || opt == "--target-release";
   if (name == "apk") return opt == "-t" || opt == "--virtual" || opt == "-X" || opt == "--repository" ||
@@ -315,24 +338,11 @@ inline bool takes_arg(sv name, sv opt) noexcept {
   return false;
 }
 
-/// The index of the subcommand of `c` (the first argument that is not an option or an option's
-/// argument), or `c.n` when there is none.
-inline std::size_t sub_index(const shcmd& c, std::size_t from = 0) noexcept {
-  for (std::size_t i = from; i < c.n; ++i) {
-    const sv w = c.args[i].text;
-    if (is_opt(w)) {
-      if (takes_arg(c.name, w)) ++i;
-      continue;
-    }
-    return i;
-  }
-  return c.n;
-}
+/// The index of the subcommand of `c` (computed once by `normalise`).
+inline std::size_t sub_index(const shcmd& c) noexcept { return c.sub_i; }
 
-inline sv sub(const shcmd& c) noexcept {
-  const std::size_t i = sub_index(c);
-  return i < c.n ? c.args[i].text : sv();
-}
+/// The subcommand of `c` ("" when none).
+inline sv sub(const shcmd& c) noexcept { return c.subcommand; }
 
 /// True when an argument equals `opt` or starts with `opt=`.
 inline bool has_opt(const shcmd& c, sv opt) noexcept {

@@ -43,6 +43,21 @@ struct script {
   bool ok = true;                 ///< false when the arena ran out
 };
 
+/// Character classes of the word scanner: 1 = copied as it is, 2 = also allowed in a variable name.
+struct char_classes {
+  unsigned char c[256] = {};
+  constexpr char_classes() noexcept {
+    for (int i = 0; i < 256; ++i) c[i] = 1;
+    for (const char x : {' ', '\t', '\r', '\n', '&', '|', ';', '(', ')', '<', '>', '\\', '\'', '"', '$', '`', '='})
+      c[static_cast<unsigned char>(x)] = 0;
+    for (int i = 'a'; i <= 'z'; ++i) c[i] = 3;
+    for (int i = 'A'; i <= 'Z'; ++i) c[i] = 3;
+    for (int i = '0'; i <= '9'; ++i) c[i] = 3;
+    c[static_cast<unsigned char>('_')] = 3;
+  }
+};
+inline constexpr char_classes classes{};
+
 inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r'; }
 inline bool is_op_char(char c) noexcept { return c == '&' || c == '|' || c == ';' || c == '(' || c == ')' || c == '\n'; }
 
@@ -98,12 +113,14 @@ inline script split(sv s, arena& a) noexcept {
     return out;
   }
   std::size_t ncur = 0;
+  bool has_name = false;        // the current command has its name
   bool redirect_next = false;   // the next word is a `>` target
   bool skip_next = false;       // the next word is an input redirection target (`<`, `2>&1` etc.)
   sv pending_heredoc;           // a `<<WORD` delimiter whose body starts at the next line
   bool heredoc_dash = false;
 
   auto finish = [&]() {
+    has_name = false;
     if (ncur == 0) return;
     command c;
     // assignments: the leading words of kind 1 before any command word
@@ -210,6 +227,22 @@ inline script split(sv s, arena& a) noexcept {
     bool assign = false;
     bool name_so_far = true;  // only [A-Za-z0-9_] before '=' makes an assignment
     while (i < s.size()) {
+      // a run of plain characters
+      std::size_t run_end = i;
+      unsigned char all = 3;
+      while (run_end < s.size()) {
+        const unsigned char cls = classes.c[static_cast<unsigned char>(s[run_end])];
+        if (cls == 0) break;
+        all &= cls;
+        ++run_end;
+      }
+      if (run_end > i) {
+        std::memcpy(text + nt, s.data() + i, run_end - i);
+        nt += run_end - i;
+        i = run_end;
+        if (all != 3) name_so_far = false;
+        continue;
+      }
       const char d = s[i];
       if (is_space(d) || is_op_char(d) || d == '>' || d == '<') break;
       if (d == '\\') {
@@ -280,9 +313,7 @@ inline script split(sv s, arena& a) noexcept {
       continue;
     }
     // an assignment only before the command name
-    bool before_name = true;
-    for (std::size_t k = 0; k < ncur; ++k)
-      if (kind[k] == 0) before_name = false;
+    const bool before_name = !has_name;
     const char first = w.raw.empty() ? '\0' : w.raw[0];
     const bool starts_name = (first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z') || first == '_';
     if (assign && before_name && starts_name) {
@@ -300,6 +331,7 @@ inline script split(sv s, arena& a) noexcept {
     }
     cur[ncur] = w;
     kind[ncur++] = 0;
+    has_name = true;
   }
   finish();
   out.cmds = cmds;
