@@ -48,11 +48,15 @@ class source_locator {
       line_ = 1;
       line_start_ = 0;
     }
-    for (; cursor_ < offset; ++cursor_) {
-      if (text_[cursor_] == '\n') {
-        ++line_;
-        line_start_ = cursor_ + 1;
+    while (cursor_ < offset) {  // newline to newline (string_view::find is memchr at run time)
+      const std::size_t nl = text_.find('\n', cursor_);
+      if (nl == std::string_view::npos || nl >= offset) {
+        cursor_ = offset;
+        break;
       }
+      ++line_;
+      line_start_ = static_cast<std::uint32_t>(nl + 1);
+      cursor_ = line_start_;
     }
     return {line_, offset - line_start_ + 1};
   }

@@ -268,6 +268,12 @@ class runner {
   /// `ProcessWordWithMatches(word, env)` with lexer options `o`.
   expansion expand(sv word, const shell::environment& env, const shell::options& o) noexcept {
     expansion e;
+    // a word without `$`, quotes, escapes or non-ASCII bytes expands to itself, matching nothing
+    if (dockerfile::detail_instr::plain_word(word, o.escape)) {
+      e.r.word = word;
+      e.ok = true;
+      return e;
+    }
     std::size_t names = 1;
     for (char ch : word) names += ch == '$' ? 1 : 0;
     sv* m = a().make_scratch<sv>(names);

@@ -607,14 +607,23 @@ inline report run(const dockerfile::document& doc, const options& opt, arena& st
     n = k;
   }
   std::sort(items, items + n, dl::finding_less);
+  // Positions: the begins are sorted, so one pass finds them; each end is counted from its begin.
   source_locator loc(doc.source());
+  const std::string_view src = doc.source();
   for (std::size_t i = 0; i < n; ++i) {
     const source_position b = loc.locate(items[i].range.begin);
     items[i].begin = {b.line, b.column};
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    const source_position e = loc.locate(items[i].range.end);
-    items[i].end = {e.line, e.column};
+    position e = items[i].begin;
+    const std::uint32_t end = items[i].range.end < src.size() ? items[i].range.end : static_cast<std::uint32_t>(src.size());
+    for (std::uint32_t k = items[i].range.begin; k < end; ++k) {
+      if (src[k] == '\n') {
+        ++e.line;
+        e.column = 1;
+      } else {
+        ++e.column;
+      }
+    }
+    items[i].end = e;
     if (items[i].line == 0) items[i].line = items[i].begin.line;
   }
   rep.findings = {items, n};

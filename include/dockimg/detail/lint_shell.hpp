@@ -91,6 +91,17 @@ inline std::size_t skip_subst(sv s, std::size_t i) noexcept {
   return i;
 }
 
+/// A reserved word that starts or ends a compound command (or `time`): the command proper follows.
+inline bool keyword(sv t) noexcept {
+  switch (t.size()) {
+    case 1: return t[0] == '!' || t[0] == '{' || t[0] == '}';
+    case 2: return t == "if" || t == "do" || t == "fi";
+    case 4: return t == "then" || t == "else" || t == "elif" || t == "done" || t == "esac" || t == "time";
+    case 5: return t == "while" || t == "until";
+    default: return false;
+  }
+}
+
 /// Splits `s` into commands. Scratch and word texts come from `a`.
 inline script split(sv s, arena& a) noexcept {
   script out;
@@ -322,13 +333,7 @@ inline script split(sv s, arena& a) noexcept {
       continue;
     }
     // compound-command keywords start a new command
-    if (before_name) {
-      const sv t = w.text;
-      if (t == "if" || t == "then" || t == "else" || t == "elif" || t == "do" || t == "while" || t == "until" ||
-          t == "!" || t == "{" || t == "fi" || t == "done" || t == "esac" || t == "}" || t == "time") {
-        continue;
-      }
-    }
+    if (before_name && w.text.size() <= 5 && keyword(w.text)) continue;
     cur[ncur] = w;
     kind[ncur++] = 0;
     has_name = true;
