@@ -15,6 +15,7 @@
 #include "cli_typed.hpp"
 #include "cli_dockerignore.hpp"
 #include "cli_oci.hpp"
+#include "cli_lint.hpp"
 
 namespace {
 
@@ -39,6 +40,8 @@ constexpr std::string_view usage_text =
     "  diff [--platform P] [--format=text|json] OLD NEW  layers added/removed and the size change\n"
     "  digest [--algorithm sha256|sha512] FILE... ALGORITHM:HEX per file, like sha256sum\n"
     "  ref NAME...                               parse and normalise image references (JSON)\n"
+    "  lint [--profile P] [--format=text|json|sarif|github] [--context DIR] FILE...\n"
+    "                                            check Dockerfiles: size, cache, safety, BuildKit checks\n"
     "\n"
     "  dockimg --version     print the version\n"
     "  dockimg help COMMAND  describe one command\n";
@@ -338,6 +341,8 @@ int main(int argc, char** argv) {
       out(dockimg_cli_oci::diff_help);
     } else if (argc > 2 && std::string_view(argv[2]) == "stages") {
       out(dockimg_cli_stages::stages_help);
+    } else if (argc > 2 && std::string_view(argv[2]) == "lint") {
+      out(dockimg_cli_lint::lint_help);
     } else {
       out(usage_text);
     }
@@ -352,6 +357,7 @@ int main(int argc, char** argv) {
   if (cmd == "diff") return dockimg_cli_oci::cmd_diff(argc - 2, argv + 2);
   if (cmd == "ignore") return dockimg_cli_ignore::cmd_ignore(argc - 2, argv + 2);
   if (cmd == "context") return dockimg_cli_ignore::cmd_context(argc - 2, argv + 2);
+  if (cmd == "lint") return dockimg_cli_lint::cmd_lint(argc - 2, argv + 2);
   err("dockimg: unknown command '" + std::string(cmd) + "'\n");
   err(usage_text);
   return 2;

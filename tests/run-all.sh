@@ -20,7 +20,7 @@ mkdir -p "$logs"
 # --- packages ---------------------------------------------------------------------------------
 # busybox-static: the root file system the heredoc build test runs RUN instructions in (as root)
 packages=(cmake ninja-build g++ clang doctest-dev libbenchmark-dev nlohmann-json3-dev pkg-config
-  libclang-rt-14-dev busybox-static libsimdjson-dev rapidjson-dev libssl-dev)
+  libclang-rt-14-dev busybox-static libsimdjson-dev rapidjson-dev libssl-dev python3)
 if command -v dpkg-query > /dev/null; then
   missing=()
   for p in "${packages[@]}"; do
