@@ -117,9 +117,9 @@ inline script split(sv s, arena& a) noexcept {
   std::size_t nw = 0, nc = 0, nt = 0;
   // Per command: words are collected into three groups; we keep indices into `words`, reordering
   // at the end of each command (assignments, then command words, then outputs).
-  word* cur = a.make_scratch<word>(max_words);
+  word* tmp = a.make_scratch<word>(max_words);  // regrouping a command's words
   unsigned char* kind = a.make_scratch<unsigned char>(max_words);  // 0 word, 1 assign, 2 output
-  if (!cur || !kind) {
+  if (!tmp || !kind) {
     out.ok = false;
     return out;
   }
@@ -130,29 +130,36 @@ inline script split(sv s, arena& a) noexcept {
   sv pending_heredoc;           // a `<<WORD` delimiter whose body starts at the next line
   bool heredoc_dash = false;
 
+  // The words of the current command are written at words + nw; `finish` groups them as
+  // assignments, command words, outputs (in place; usually they are all command words).
   auto finish = [&]() {
     has_name = false;
     if (ncur == 0) return;
+    word* base = words + nw;
+    std::size_t counts[3] = {0, 0, 0};
+    for (std::size_t k = 0; k < ncur; ++k) ++counts[kind[k]];
+    if (counts[0] != ncur) {
+      std::memcpy(static_cast<void*>(tmp), base, ncur * sizeof(word));
+      std::size_t w = 0;
+      static constexpr unsigned char order[] = {1, 0, 2};
+      for (const unsigned char want : order)
+        for (std::size_t k = 0; k < ncur; ++k)
+          if (kind[k] == want) base[w++] = tmp[k];
+    }
     command c;
-    // assignments: the leading words of kind 1 before any command word
-    std::size_t first = nw;
-    for (std::size_t k = 0; k < ncur; ++k)
-      if (kind[k] == 1) words[nw++] = cur[k];
-    c.assigns = words + first;
-    c.n_assigns = nw - first;
-    first = nw;
-    for (std::size_t k = 0; k < ncur; ++k)
-      if (kind[k] == 0) words[nw++] = cur[k];
-    c.words = words + first;
-    c.n = nw - first;
-    first = nw;
-    for (std::size_t k = 0; k < ncur; ++k)
-      if (kind[k] == 2) words[nw++] = cur[k];
-    c.outputs = words + first;
-    c.n_outputs = nw - first;
+    c.assigns = base;
+    c.n_assigns = counts[1];
+    c.words = base + counts[1];
+    c.n = counts[0];
+    c.outputs = base + counts[1] + counts[0];
+    c.n_outputs = counts[2];
+    nw += ncur;
     ncur = 0;
-    if (c.n == 0 && c.n_assigns == 0 && c.n_outputs == 0) return;
     cmds[nc++] = c;
+  };
+  auto push = [&](const word& w, unsigned char k) {
+    words[nw + ncur] = w;
+    kind[ncur++] = k;
   };
 
   std::size_t i = 0;
@@ -237,6 +244,13 @@ inline script split(sv s, arena& a) noexcept {
     const std::size_t t0 = nt;
     bool assign = false;
     bool name_so_far = true;  // only [A-Za-z0-9_] before '=' makes an assignment
+    bool copying = false;     // the text differs from the bytes: it is built in `text`
+    auto start_copy = [&]() {
+      if (copying) return;
+      std::memcpy(text + nt, s.data() + start, i - start);
+      nt += i - start;
+      copying = true;
+    };
     while (i < s.size()) {
       // a run of plain characters
       std::size_t run_end = i;
@@ -248,14 +262,17 @@ inline script split(sv s, arena& a) noexcept {
         ++run_end;
       }
       if (run_end > i) {
-        std::memcpy(text + nt, s.data() + i, run_end - i);
-        nt += run_end - i;
+        if (copying) {
+          std::memcpy(text + nt, s.data() + i, run_end - i);
+          nt += run_end - i;
+        }
         i = run_end;
         if (all != 3) name_so_far = false;
         continue;
       }
       const char d = s[i];
       if (is_space(d) || is_op_char(d) || d == '>' || d == '<') break;
+      if (d != '=') start_copy();
       if (d == '\\') {
         if (i + 1 < s.size()) {
           if (s[i + 1] != '\n') text[nt++] = s[i + 1];
@@ -306,17 +323,17 @@ inline script split(sv s, arena& a) noexcept {
         name_so_far = false;
         continue;
       }
-      if (d == '=' && name_so_far && nt > t0 && !assign) assign = true;
+      if (d == '=' && name_so_far && i > start && !assign) assign = true;
       if (!((d >= 'A' && d <= 'Z') || (d >= 'a' && d <= 'z') || (d >= '0' && d <= '9') || d == '_'))
         name_so_far = false;
-      text[nt++] = d;
+      if (copying) text[nt++] = d;
       ++i;
     }
-    word w{sv(text + t0, nt - t0), s.substr(start, i - start)};
+    const sv raw = s.substr(start, i - start);
+    word w{copying ? sv(text + t0, nt - t0) : raw, raw};
     if (redirect_next) {
       redirect_next = false;
-      cur[ncur] = w;
-      kind[ncur++] = 2;
+      push(w, 2);
       continue;
     }
     if (skip_next) {
@@ -328,14 +345,12 @@ inline script split(sv s, arena& a) noexcept {
     const char first = w.raw.empty() ? '\0' : w.raw[0];
     const bool starts_name = (first >= 'A' && first <= 'Z') || (first >= 'a' && first <= 'z') || first == '_';
     if (assign && before_name && starts_name) {
-      cur[ncur] = w;
-      kind[ncur++] = 1;
+      push(w, 1);
       continue;
     }
     // compound-command keywords start a new command
     if (before_name && w.text.size() <= 5 && keyword(w.text)) continue;
-    cur[ncur] = w;
-    kind[ncur++] = 0;
+    push(w, 0);
     has_name = true;
   }
   finish();
