@@ -752,7 +752,11 @@ inline bool dispatch_one(stage_walk& w, const command& cmd, const dockerfile::di
   } else if (const auto* wd = cmd.get<workdir_command>()) {
     const sv path = check_word(w, cfg, cmd, st, wd->path);
     if (w.failed) return false;
-    if (!w.workdir_set && st.os != "windows" && (path.empty() || path[0] != '/')) {
+    // `C:\go`: a Windows path, absolute on the Windows images such files are built for (the
+    // platform comes from the base image, which dockimg does not pull)
+    const bool drive = path.size() >= 3 && ((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) &&
+                       path[1] == ':' && (path[2] == '\\' || path[2] == '/');
+    if (!w.workdir_set && st.os != "windows" && !drive && (path.empty() || path[0] != '/')) {
       R.run(cfg, rule_id::bk_workdir_relative_path, &cmd, cmd.range,
             cat(R.a(), {"Relative workdir ", R.quoted(path), " can have unexpected results if the base image changes"}),
             path);
