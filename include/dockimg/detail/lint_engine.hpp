@@ -491,22 +491,21 @@ inline rule_set local_suppressions(const dockerfile::instruction* node, const op
 /// The global suppressions: every comment line of the file.
 inline rule_set global_suppressions(sv src, const options& opt) noexcept {
   rule_set s;
-  if ((!opt.dockimg_pragmas && !opt.hadolint_pragmas) || src.find("ignore=") == sv::npos) return s;
-  std::size_t i = 0;
-  while (i < src.size()) {
-    std::size_t e = src.find('\n', i);
+  if (!opt.dockimg_pragmas && !opt.hadolint_pragmas) return s;
+  // Only comment lines matter: jump from `#` to `#` and look at the ones that start a line.
+  for (std::size_t h = src.find('#'); h != sv::npos; h = src.find('#', h + 1)) {
+    std::size_t b = h;
+    while (b > 0 && (src[b - 1] == ' ' || src[b - 1] == '\t')) --b;
+    if (b > 0 && src[b - 1] != '\n') continue;
+    std::size_t e = src.find('\n', h);
     if (e == sv::npos) e = src.size();
-    sv line = src.substr(i, e - i);
-    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
-    if (!line.empty() && line.front() == '#') {
-      line.remove_prefix(1);
-      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-      sv list;
-      bool global = false;
-      if (opt.dockimg_pragmas && read_pragma(line, "dockimg", list, global) && global) disable_names(list, false, s);
-      if (opt.hadolint_pragmas && read_pragma(line, "hadolint", list, global) && global) disable_names(list, true, s);
-    }
-    i = e + 1;
+    sv line = src.substr(h + 1, e - h - 1);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    sv list;
+    bool global = false;
+    if (opt.dockimg_pragmas && read_pragma(line, "dockimg", list, global) && global) disable_names(list, false, s);
+    if (opt.hadolint_pragmas && read_pragma(line, "hadolint", list, global) && global) disable_names(list, true, s);
+    h = e == src.size() ? e - 1 : e;
   }
   return s;
 }
