@@ -25,40 +25,12 @@
 #include <dockimg/dockerfile.hpp>
 #include <dockimg/instructions.hpp>
 
-#ifndef DOCKIMG_CORPUS_DIR
-#define DOCKIMG_CORPUS_DIR "../shared/corpus"
-#endif
+#include "bench_corpus.hpp"
 
 namespace {
 
-struct corpus {
-  std::vector<std::string> files;
-  std::size_t bytes = 0;
-  std::string error;
-};
-
-const corpus& load() {
-  static const corpus c = [] {
-    corpus out;
-    const std::string dir = std::string(DOCKIMG_CORPUS_DIR) + "/real/";
-    std::ifstream list(dir + "big/bench-files.txt");
-    if (!list) {
-      out.error = "corpus not found at " + dir;
-      return out;
-    }
-    std::string line;
-    while (std::getline(list, line)) {
-      if (line.empty() || line[0] == '#') continue;
-      const auto tab = line.find('\t');
-      std::ifstream in(dir + line.substr(tab + 1), std::ios::binary);
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      out.bytes += text.size();
-      out.files.push_back(std::move(text));
-    }
-    return out;
-  }();
-  return c;
-}
+using dockimg_bench::corpus;
+const corpus& load() { return dockimg_bench::real_dockerfiles(); }
 
 void BM_dockimg_parse(benchmark::State& state) {
   const corpus& c = load();

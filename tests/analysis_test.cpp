@@ -75,19 +75,7 @@ struct expected_rows {
 
 expected_rows read_expected(const std::string& path) {
   expected_rows out;
-  std::string text;
-  read_file(path, text);
-  std::istringstream in(text);
-  bool header = true;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty() || line[0] == '#') continue;
-    if (header) {
-      header = false;
-      continue;
-    }
-    std::vector<std::string> cols;
-    std::istringstream row(line);
-    for (std::string col; std::getline(row, col, '\t');) cols.push_back(col);
+  for (const auto& cols : dockimg_test::read_tsv_rows(path)) {
     if (cols.size() < 3) continue;
     const auto key = std::make_pair(static_cast<unsigned>(std::stoul(cols[0])), cols[1]);
     (cols[2] == "strict" ? out.strict : out.standard).insert(key);

@@ -840,22 +840,9 @@ TEST_SUITE("cli") {
         results += n;
         // The catalogue findings are exactly the case's expected rows (line and rule).
         std::set<std::pair<long, std::string>> want, got;
-        std::string tsv;
-        REQUIRE(dockimg_test::read_file(d + "/expected.tsv", tsv));
-        std::istringstream rows(tsv);
-        bool header = true;
-        for (std::string line; std::getline(rows, line);) {
-          if (line.empty() || line[0] == '#') continue;
-          if (header) {
-            header = false;
-            continue;
-          }
-          std::vector<std::string> cols;
-          std::istringstream row(line);
-          for (std::string col; std::getline(row, col, '\t');) cols.push_back(col);
+        for (const auto& cols : dockimg_test::read_tsv_rows(d + "/expected.tsv"))
           if (cols.size() >= 3 && (cols[2] == "default" || std::string(profile) == "strict"))
             want.emplace(std::stol(cols[0]), cols[1]);
-        }
         for (const json& f : js.at("files").at(0).at("findings"))
           if (f.at("origin") == "dockimg") got.emplace(f.at("instruction_line").get<long>(), f.at("rule").get<std::string>());
         CHECK(got == want);

@@ -142,6 +142,28 @@ inline std::string go_quote(std::string_view s) {
   return out;
 }
 
+/// The data rows of a tab-separated table (corpus/lint/cases/*/expected.tsv): lines starting with
+/// `#` are comments, the first other line is the header; each row split at tabs.
+inline std::vector<std::vector<std::string>> read_tsv_rows(const std::string& path) {
+  std::vector<std::vector<std::string>> out;
+  std::string text;
+  if (!read_file(path, text)) return out;
+  std::istringstream in(text);
+  bool header = true;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    if (header) {
+      header = false;
+      continue;
+    }
+    std::vector<std::string> cols;
+    std::istringstream row(line);
+    for (std::string col; std::getline(row, col, '\t');) cols.push_back(col);
+    out.push_back(std::move(cols));
+  }
+  return out;
+}
+
 }  // namespace dockimg_test
 
 #endif  // DOCKIMG_TESTS_TEST_SUPPORT_HPP
