@@ -1124,7 +1124,7 @@ constexpr std::uint32_t simple_glob(std::string_view p, glob_token* out) noexcep
         }
         return false;
       }
-      case gtok::dstar_end: return std::memchr(s, '\n', n) == nullptr;
+      case gtok::dstar_end: return n == 0 || std::memchr(s, '\n', n) == nullptr;
     }
     ++t;
     --nt;

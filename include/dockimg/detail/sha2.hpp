@@ -15,8 +15,13 @@
     !defined(DOCKIMG_NO_SHA_NI)
 /// Defined to 1 when the SHA-NI path is compiled in (x86 with GCC or Clang).
 #define DOCKIMG_HAVE_SHA_NI 1
+// Only the SSE2/SSSE3/SSE4.1 headers (usable in a function with a target attribute without global
+// -m flags); the SHA instructions come from the compilers' builtins, as <immintrin.h> (nine times
+// the preprocessed size) would only add the same builtins wrapped.
 #include <cpuid.h>
-#include <immintrin.h>
+#include <emmintrin.h>
+#include <smmintrin.h>
+#include <tmmintrin.h>
 #else
 #define DOCKIMG_HAVE_SHA_NI 0
 #endif
@@ -257,27 +262,46 @@ inline void compress512_portable(std::uint64_t* state, const std::uint8_t* data,
   return has;
 }
 
+/// Four 32-bit lanes: the operand type of the compilers' SHA-256 builtins.
+typedef int sha_v4si __attribute__((__vector_size__(16)));
+
+/// `_mm_sha256rnds2_epu32`: two SHA-256 rounds on `cdgh`/`abef` with the two words `wk[1:0]`.
+__attribute__((target("sha,sse4.1"))) inline __m128i sha256rnds2(__m128i cdgh, __m128i abef, __m128i wk) noexcept {
+  return reinterpret_cast<__m128i>(__builtin_ia32_sha256rnds2(
+      reinterpret_cast<sha_v4si>(cdgh), reinterpret_cast<sha_v4si>(abef), reinterpret_cast<sha_v4si>(wk)));
+}
+/// `_mm_sha256msg1_epu32`: the sigma0 part of the message schedule.
+__attribute__((target("sha,sse4.1"))) inline __m128i sha256msg1(__m128i a, __m128i b) noexcept {
+  return reinterpret_cast<__m128i>(
+      __builtin_ia32_sha256msg1(reinterpret_cast<sha_v4si>(a), reinterpret_cast<sha_v4si>(b)));
+}
+/// `_mm_sha256msg2_epu32`: the sigma1 part of the message schedule.
+__attribute__((target("sha,sse4.1"))) inline __m128i sha256msg2(__m128i a, __m128i b) noexcept {
+  return reinterpret_cast<__m128i>(
+      __builtin_ia32_sha256msg2(reinterpret_cast<sha_v4si>(a), reinterpret_cast<sha_v4si>(b)));
+}
+
 // One group of four rounds (two sha256rnds2) on message vector `m` with constants k256[4g..4g+3].
-#define DOCKIMG_SHA_NI_ROUNDS(g, m)                                                                 \
-  msg = _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k256 + 4 * (g))));     \
-  s1 = _mm_sha256rnds2_epu32(s1, s0, msg);                                                          \
-  msg = _mm_shuffle_epi32(msg, 0x0E);                                                               \
-  s0 = _mm_sha256rnds2_epu32(s0, s1, msg)
+#define DOCKIMG_SHA_NI_ROUNDS(g, m)                                                                \
+  msg = _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k256 + 4 * (g))));       \
+  s1 = sha256rnds2(s1, s0, msg);                                                                   \
+  msg = _mm_shuffle_epi32(msg, 0x0E);                                                              \
+  s0 = sha256rnds2(s0, s1, msg)
 // Four rounds that also advance the schedule: `next += alignr(m, prev, 4)`, `next = msg2(next, m)`,
 // and (for the groups that still need it) `prev = msg1(prev, m)`.
-#define DOCKIMG_SHA_NI_ROUNDS_SCHED(g, m, prev, next, do_msg1)                                   \
-  msg = _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k256 + 4 * (g))));     \
-  s1 = _mm_sha256rnds2_epu32(s1, s0, msg);                                                          \
-  next = _mm_sha256msg2_epu32(_mm_add_epi32(next, _mm_alignr_epi8(m, prev, 4)), m);                 \
-  msg = _mm_shuffle_epi32(msg, 0x0E);                                                               \
-  s0 = _mm_sha256rnds2_epu32(s0, s1, msg);                                                          \
-  if (do_msg1) prev = _mm_sha256msg1_epu32(prev, m)
+#define DOCKIMG_SHA_NI_ROUNDS_SCHED(g, m, prev, next, do_msg1)                                     \
+  msg = _mm_add_epi32(m, _mm_loadu_si128(reinterpret_cast<const __m128i*>(k256 + 4 * (g))));       \
+  s1 = sha256rnds2(s1, s0, msg);                                                                   \
+  next = sha256msg2(_mm_add_epi32(next, _mm_alignr_epi8(m, prev, 4)), m);                          \
+  msg = _mm_shuffle_epi32(msg, 0x0E);                                                              \
+  s0 = sha256rnds2(s0, s1, msg);                                                                   \
+  if (do_msg1) prev = sha256msg1(prev, m)
 
 /// SHA-256 compression of `blocks` 64-byte blocks with the SHA-NI instructions. Call only when
 /// `cpu_has_sha_ni()`.
-__attribute__((target("sha,sse4.1,ssse3"))) inline void compress256_sha_ni(std::uint32_t* state,
-                                                                           const std::uint8_t* data,
-                                                                           std::size_t blocks) noexcept {
+__attribute__((target("sha,sse4.1"))) inline void compress256_sha_ni(std::uint32_t* state,
+                                                                     const std::uint8_t* data,
+                                                                     std::size_t blocks) noexcept {
   const __m128i mask = _mm_set_epi64x(0x0c0d0e0f08090a0bll, 0x0405060700010203ll);
   __m128i t = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state));       // DCBA
   __m128i s1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4));  // HGFE
@@ -295,9 +319,9 @@ __attribute__((target("sha,sse4.1,ssse3"))) inline void compress256_sha_ni(std::
     __m128i m3 = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 48)), mask);
     DOCKIMG_SHA_NI_ROUNDS(0, m0);
     DOCKIMG_SHA_NI_ROUNDS(1, m1);
-    m0 = _mm_sha256msg1_epu32(m0, m1);
+    m0 = sha256msg1(m0, m1);
     DOCKIMG_SHA_NI_ROUNDS(2, m2);
-    m1 = _mm_sha256msg1_epu32(m1, m2);
+    m1 = sha256msg1(m1, m2);
     DOCKIMG_SHA_NI_ROUNDS_SCHED(3, m3, m2, m0, true);
     DOCKIMG_SHA_NI_ROUNDS_SCHED(4, m0, m3, m1, true);
     DOCKIMG_SHA_NI_ROUNDS_SCHED(5, m1, m0, m2, true);
