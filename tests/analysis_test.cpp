@@ -181,7 +181,9 @@ TEST_SUITE("analysis") {
     std::vector<unsigned char> mem;
     FILE* dump = nullptr;
     if (const char* path = std::getenv("DOCKIMG_LINT_DUMP")) dump = std::fopen(path, "w");
-    for (const auto& [path, text] : files) {
+    for (const auto& entry : files) {
+      const std::string& path = entry.first;  // (a structured binding cannot be captured in C++17)
+      const std::string& text = entry.second;
       mem.resize(lint::storage_hint(text));
       dockimg::arena a(mem.data(), mem.size());
       lint::options o;
