@@ -9,7 +9,9 @@
 
 namespace oci = dockimg::oci;
 
-static void print(std::string_view s) { std::printf("%.*s", static_cast<int>(s.size()), s.data()); }
+static void print(std::string_view s) {
+  if (!s.empty()) std::fwrite(s.data(), 1, s.size(), stdout);  // (an empty view may have no data)
+}
 
 int main() {
   // [tour]
