@@ -680,7 +680,7 @@ inline void analyser::build_graph() noexcept {
     graph_ok_ = true;
     return;
   }
-  // Give every meta ARG without a value a marker value and try again: a `FROM $IMAGE` that only
+  // Give every meta ARG without a value a marker value and build the graph again: a `FROM $IMAGE` that only
   // the build knows then still has a stage graph (the pinning rules skip the marker).
   const auto metas = c_.typed.meta_args();
   std::size_t n = c_.opt.graph.build_args.size();
